@@ -1,0 +1,24 @@
+# The two commands: `make run` (set up, then build a release from seeds/) and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup run test lint eval clean-prefect
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "newsfacts needs Python 3.11+"'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --constraint constraints.txt --editable ".[dev]"
+	$(PY) -m compileall -q src flows
+	@touch $(STAMP)
+
+setup: $(STAMP)  ## create .venv and install pinned dependencies
+
+run: setup  ## build and publish a release from seeds/ with the Prefect flow (embedded mode)
+	$(PY) -m flows.build --source seeds --out datasets
+
+test: setup  ## lint, then every test
+	$(VENV)/bin/ruff check src flows tests
+	$(VENV)/bin/pytest

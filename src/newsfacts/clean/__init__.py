@@ -1,0 +1,1 @@
+"""Cleaning: text normalisation, boilerplate removal and language detection."""

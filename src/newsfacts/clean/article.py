@@ -1,0 +1,30 @@
+"""The clean stage: normalise a RawArticle, remove boilerplate, detect the language."""
+
+from __future__ import annotations
+
+from newsfacts.clean.boilerplate import remove_boilerplate
+from newsfacts.clean.language import detect_language
+from newsfacts.clean.normalize import normalize_text
+from newsfacts.records import CleanArticle, RawArticle, Rejection
+
+
+def clean_article(raw: RawArticle) -> CleanArticle | Rejection:
+    """Clean one article; an article with nothing left is rejected as `clean_empty_body`."""
+    text, removed = remove_boilerplate(raw.article_id, normalize_text(raw.text))
+    if not text:
+        return Rejection(
+            source_uri=raw.source_uri,
+            article_id=raw.article_id,
+            raw_sha256=raw.raw_sha256,
+            stage="clean",
+            reason="clean_empty_body",
+            detail=f"{raw.source_uri}: nothing left after removing {len(removed)} boilerplate lines",
+        )
+    return CleanArticle(
+        article_id=raw.article_id,
+        source_uri=raw.source_uri,
+        raw_sha256=raw.raw_sha256,
+        text=text,
+        language=detect_language(text),
+        removed=removed,
+    )

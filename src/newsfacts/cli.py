@@ -1,0 +1,91 @@
+"""The `newsfacts` command line: build a release, validate one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from newsfacts import __version__
+
+app = typer.Typer(
+    help="Turn raw news articles into open, validated datasets (CSV, Parquet, JSON-LD).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True)
+
+
+@app.command()
+def build(
+    source: Path = typer.Option(Path("seeds"), help="Folder of .txt articles."),
+    out: Path = typer.Option(Path("datasets"), help="Publish root; releases go to OUT/newsfacts/."),
+    batch_size: int = typer.Option(500, min=1, help="Articles per batch."),
+) -> None:
+    """Run ingest → clean → extract → validate → publish without Prefect.
+
+    Example: newsfacts build --source seeds --out datasets
+    """
+    from newsfacts.pipeline import ReleaseBlocked, format_summary, run_build
+
+    if not source.is_dir():
+        raise typer.BadParameter(f"not a folder: {source}", param_hint="--source")
+    with Progress(TextColumn("batches"), BarColumn(), MofNCompleteColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task("build", total=None)
+
+        def on_batch(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        try:
+            summary = run_build(source, out, batch_size, on_batch=on_batch)
+        except ReleaseBlocked as blocked:
+            console.print(f"[red]{blocked}[/red]\nNothing was published; latest is unchanged.")
+            raise typer.Exit(code=2) from None
+    typer.echo(format_summary(summary))
+
+
+@app.command()
+def validate(
+    release: Path = typer.Argument(..., help="A release folder, e.g. datasets/newsfacts/latest."),
+) -> None:
+    """Validate the Parquet tables of a published release against schemas/.
+
+    Example: newsfacts validate datasets/newsfacts/latest
+    """
+    import pyarrow.parquet as pq
+
+    from newsfacts.schemas import load_schemas
+    from newsfacts.validate import validate_table
+
+    failed = False
+    for name, schema in load_schemas().items():
+        path = release / f"{name}.parquet"
+        if not path.is_file():
+            typer.echo(f"{name}: missing {path}")
+            failed = True
+            continue
+        report = validate_table(schema, pq.read_table(path))
+        ok = report.table_ok and not report.row_failures
+        failed |= not ok
+        typer.echo(f"{name}: {report.row_count} rows, {'ok' if ok else 'FAILED'}")
+        for error in report.table_errors:
+            typer.echo(f"  {error}")
+        for failure in report.row_failures[:20]:
+            typer.echo(f"  row {failure.row_index}: {failure.detail}")
+    raise typer.Exit(code=1 if failed else 0)
+
+
+@app.command()
+def version() -> None:
+    """Print the pipeline version.
+
+    Example: newsfacts version
+    """
+    typer.echo(__version__)
+
+
+if __name__ == "__main__":
+    app()

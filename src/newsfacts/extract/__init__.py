@@ -1,0 +1,1 @@
+"""Extraction stage: article fields, datelines, places and dates from cleaned text."""

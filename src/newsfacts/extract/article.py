@@ -1,0 +1,104 @@
+"""Article-level extraction: headline, standfirst, body, dateline, date, site, word count."""
+
+from __future__ import annotations
+
+import re
+
+from newsfacts import __version__
+from newsfacts.extract.dateline import find_dateline
+from newsfacts.extract.published_date import extract_published_date
+from newsfacts.records import Article, CleanArticle, Dateline, Rejection
+
+MAX_TITLE_CHARS = 300
+MAX_STANDFIRST_WORDS = 80
+# How many paragraphs after the headline may come before the dateline paragraph.
+MAX_PARAGRAPHS_BEFORE_DATELINE = 2
+WORD = re.compile(r"\w+(?:[’'\-.]\w+)*")
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Paragraphs of a cleaned text (separated by blank lines), stripped."""
+    return [p.strip() for p in text.split("\n\n") if p.strip()]
+
+
+def count_words(text: str) -> int:
+    """Words in a text: runs of letters/digits, with inner apostrophes, hyphens and dots."""
+    return len(WORD.findall(text))
+
+
+def count_standfirst_paragraphs(paragraphs: list[str]) -> int:
+    """How many leading paragraphs form a standfirst: those before a dateline paragraph.
+
+    Without a dateline we cannot tell a standfirst from a first paragraph, so we say none.
+    """
+    if not paragraphs or find_dateline(paragraphs[0]) is not None:
+        return 0
+    for index in range(1, min(len(paragraphs), MAX_PARAGRAPHS_BEFORE_DATELINE + 1)):
+        if find_dateline(paragraphs[index]) is not None:
+            words = count_words(" ".join(paragraphs[:index]))
+            return index if words <= MAX_STANDFIRST_WORDS else 0
+    return 0
+
+
+def reject(clean: CleanArticle, reason: str, detail: str) -> Rejection:
+    """A Rejection from the extract stage for this article."""
+    return Rejection(
+        source_uri=clean.source_uri,
+        article_id=clean.article_id,
+        raw_sha256=clean.raw_sha256,
+        stage="extract",
+        reason=reason,
+        detail=f"{clean.source_uri}: {detail}",
+    )
+
+
+def extract_article(clean: CleanArticle) -> Article | Rejection:
+    """Extract the article row from a cleaned article."""
+    paragraphs = split_paragraphs(clean.text)
+    title = paragraphs[0]
+    if "\n" in title or len(title) > MAX_TITLE_CHARS:
+        return reject(clean, "extract_no_title", "first paragraph is not a headline")
+    rest = paragraphs[1:]
+    if not rest:
+        return reject(clean, "extract_empty_body", "nothing after the headline")
+    n_standfirst = count_standfirst_paragraphs(rest)
+    standfirst = " ".join(rest[:n_standfirst]) or None
+    body = "\n\n".join(rest[n_standfirst:])
+    dateline = find_dateline(body)
+    published = extract_published_date(body, dateline)
+    return Article(
+        article_id=clean.article_id,
+        source_uri=clean.source_uri,
+        raw_sha256=clean.raw_sha256,
+        url=None,
+        site=dateline.site if dateline else None,
+        title=title,
+        standfirst=standfirst,
+        author=None,
+        credit=dateline.credit if dateline else None,
+        body=body,
+        language=clean.language,
+        word_count=count_words(body),
+        **dateline_columns(dateline),
+        published_date=published.date,
+        published_date_precision=published.precision,
+        published_date_source=published.source,
+        published_date_start=published.span.start if published.span else None,
+        published_date_end=published.span.end if published.span else None,
+        boilerplate_lines_removed=len(clean.removed),
+        pipeline_version=__version__,
+    )
+
+
+def dateline_columns(dateline: Dateline | None) -> dict[str, object]:
+    """The article columns that describe the dateline."""
+    if dateline is None:
+        return {"dateline": None, "dateline_place": None, "dateline_country": None,
+                "dateline_start": None, "dateline_end": None}
+    return {
+        "dateline": dateline.span.text,
+        "dateline_place": dateline.place,
+        "dateline_country": dateline.country,
+        "dateline_start": dateline.span.start,
+        "dateline_end": dateline.span.end,
+    }

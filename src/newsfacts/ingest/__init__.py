@@ -1,0 +1,1 @@
+"""Readers that turn a source into RawArticle records (or Rejections)."""

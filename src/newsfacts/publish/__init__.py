@@ -1,0 +1,1 @@
+"""Writers for the published formats and the atomic release."""

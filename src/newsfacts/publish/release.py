@@ -1,0 +1,147 @@
+"""Atomic releases: write everything to a temporary folder, move it into place, then `latest`."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+VERSION_PATTERN = re.compile(r"^v(\d{4,})$")
+LATEST = "latest"
+RUN_FILE = "run.json"
+CHECKSUMS_FILE = "SHA256SUMS"
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedRelease:
+    """Where a release is and whether this run created it."""
+
+    version: str
+    path: Path
+    created: bool
+
+
+def dataset_root(out_root: Path, dataset: str) -> Path:
+    """The folder holding every release of a dataset."""
+    return out_root / dataset
+
+
+def list_versions(root: Path) -> list[str]:
+    """Published versions of a dataset, oldest first."""
+    if not root.is_dir():
+        return []
+    found = [p.name for p in root.iterdir() if p.is_dir() and VERSION_PATTERN.match(p.name)]
+    return sorted(found, key=lambda v: int(VERSION_PATTERN.match(v).group(1)))  # type: ignore[union-attr]
+
+
+def next_version(root: Path) -> str:
+    """The version after the newest one: v0001, v0002, ..."""
+    versions = list_versions(root)
+    last = int(VERSION_PATTERN.match(versions[-1]).group(1)) if versions else 0  # type: ignore[union-attr]
+    return f"v{last + 1:04d}"
+
+
+def latest_version(root: Path) -> str | None:
+    """The version `latest` points at, if any."""
+    link = root / LATEST
+    return os.readlink(link) if link.is_symlink() else None
+
+
+@contextlib.contextmanager
+def publish_lock(root: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the dataset while publishing; a second publisher waits."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def content_digest(folder: Path, exclude: frozenset[str]) -> str:
+    """One hash over every file's name and bytes (except `exclude`): the release's content."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.name not in exclude):
+        digest.update(f"{path.name}\x00{file_sha256(path)}\n".encode())
+    return digest.hexdigest()
+
+
+def write_checksums(folder: Path) -> None:
+    """`SHA256SUMS` in the format `sha256sum -c` reads."""
+    lines = [
+        f"{file_sha256(p)}  {p.name}\n"
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.name != CHECKSUMS_FILE
+    ]
+    (folder / CHECKSUMS_FILE).write_text("".join(lines), encoding="utf-8")
+
+
+def point_latest(root: Path, version: str) -> None:
+    """Move `latest` to `version` in one step (symlink swapped with os.replace)."""
+    tmp_link = root / f".{LATEST}.tmp"
+    with contextlib.suppress(FileNotFoundError):
+        tmp_link.unlink()
+    tmp_link.symlink_to(version, target_is_directory=True)
+    os.replace(tmp_link, root / LATEST)
+
+
+def read_run_info(release: Path) -> dict[str, Any]:
+    """The run.json of a published release."""
+    return json.loads((release / RUN_FILE).read_text(encoding="utf-8"))
+
+
+def publish_release(
+    out_root: Path,
+    dataset: str,
+    write_files: Callable[[Path], None],
+    run_info: dict[str, Any],
+) -> PublishedRelease:
+    """Write a release atomically; if its content equals `latest`, keep `latest` instead.
+
+    `write_files(folder)` writes the data files; `run.json` (with the version and a content
+    digest) and `SHA256SUMS` are added here. Nothing is visible until the folder is renamed
+    into place, and `latest` moves only after that.
+    """
+    root = dataset_root(out_root, dataset)
+    with publish_lock(root):
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
+        try:
+            write_files(staging)
+            digest = content_digest(staging, exclude=frozenset({RUN_FILE, CHECKSUMS_FILE}))
+            current = latest_version(root)
+            if current and read_run_info(root / current).get("content_sha256") == digest:
+                return PublishedRelease(current, root / current, created=False)
+            version = next_version(root)
+            info = {"dataset": dataset, "version": version, "content_sha256": digest, **run_info}
+            (staging / RUN_FILE).write_text(
+                json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+            write_checksums(staging)
+            for path in staging.iterdir():
+                path.chmod(0o644)
+            staging.chmod(0o755)
+            os.replace(staging, root / version)
+            point_latest(root, version)
+            return PublishedRelease(version, root / version, created=True)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging)

@@ -1,0 +1,147 @@
+"""Typed records passed between stages: the one place their fields are defined.
+
+Records that become table rows (`Article`, `BoilerplateLine`, `Rejection`) have exactly
+the columns of their schema in `schemas/`, in the same order; `tests/test_schemas.py`
+holds them to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+Stage = Literal["ingest", "clean", "extract", "validate"]
+DatePrecision = Literal["day", "month", "year", "unknown"]
+DateSource = Literal["dateline", "text", "metadata", "inferred"]
+BoilerplateReason = Literal[
+    "advertisement", "newsletter", "image_placeholder", "navigation", "share", "other"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class RawArticle:
+    """An article as read from a source: decoded text plus its identity."""
+
+    article_id: str
+    source_uri: str
+    raw_sha256: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """Something that could not go on: a file, an article or a table row, with a reason code."""
+
+    source_uri: str
+    article_id: str | None
+    raw_sha256: str | None
+    stage: Stage
+    reason: str
+    detail: str
+    table_name: str | None = None
+    row_json: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BoilerplateLine:
+    """One line that cleaning removed, kept as the audit trail."""
+
+    article_id: str
+    line_no: int
+    text: str
+    reason: BoilerplateReason
+    rule_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class CleanArticle:
+    """An article after cleaning: the kept lines, what was removed and the language."""
+
+    article_id: str
+    source_uri: str
+    raw_sha256: str
+    text: str
+    language: str | None
+    removed: tuple[BoilerplateLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of text with its offsets (end exclusive) into the text it came from."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """What a dateline says: place, country, date, credited agency or site."""
+
+    span: Span
+    place: str
+    country: str | None
+    date: dt.date | None
+    date_precision: DatePrecision
+    date_span: Span | None
+    credit: str | None
+    site: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedDate:
+    """The publication date with how precise it is and where it came from."""
+
+    date: dt.date | None
+    precision: DatePrecision
+    source: DateSource | None
+    span: Span | None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One row of the `articles` table."""
+
+    article_id: str
+    source_uri: str
+    raw_sha256: str
+    url: str | None
+    site: str | None
+    title: str
+    standfirst: str | None
+    author: str | None
+    credit: str | None
+    body: str
+    language: str | None
+    word_count: int
+    dateline: str | None
+    dateline_place: str | None
+    dateline_country: str | None
+    dateline_start: int | None
+    dateline_end: int | None
+    published_date: dt.date | None
+    published_date_precision: DatePrecision
+    published_date_source: DateSource | None
+    published_date_start: int | None
+    published_date_end: int | None
+    boilerplate_lines_removed: int
+    pipeline_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """What processing one batch of raw articles produced."""
+
+    articles: tuple[Article, ...]
+    boilerplate: tuple[BoilerplateLine, ...]
+    rejected: tuple[Rejection, ...]
+
+    @staticmethod
+    def merge(results: list[BatchResult]) -> BatchResult:
+        """Concatenate the results of several batches."""
+        return BatchResult(
+            articles=tuple(a for r in results for a in r.articles),
+            boilerplate=tuple(b for r in results for b in r.boilerplate),
+            rejected=tuple(x for r in results for x in r.rejected),
+        )

@@ -1,0 +1,64 @@
+"""Records to Arrow tables with the schemas from `schemas/`, in a stable row order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import fields
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from newsfacts.records import Article, BatchResult, BoilerplateLine, Rejection
+from newsfacts.schemas import TableSchema, load_schemas
+
+RECORD_TYPES: dict[str, type] = {
+    "articles": Article,
+    "boilerplate": BoilerplateLine,
+    "rejected": Rejection,
+}
+
+
+def records_to_table(schema: TableSchema, records: Sequence[Any]) -> pa.Table:
+    """An Arrow table with the schema's columns and types, rows sorted by its sort key."""
+    names = schema.column_names
+    columns = {name: [getattr(r, name) for r in records] for name in names}
+    table = pa.table(columns, schema=schema.arrow_schema())
+    return sort_table(schema, table)
+
+
+def sort_table(schema: TableSchema, table: pa.Table) -> pa.Table:
+    """Rows in a total order: primary key first, then every other column."""
+    if table.num_rows < 2:
+        return table
+    keys = [(name, "ascending", "at_start") for name in schema.sort_key]
+    order = pc.sort_indices(table, sort_keys=keys)
+    return table.take(order)
+
+
+def batch_to_tables(result: BatchResult) -> dict[str, pa.Table]:
+    """The three tables of a release from the merged batch results."""
+    schemas = load_schemas()
+    return {
+        "articles": records_to_table(schemas["articles"], result.articles),
+        "boilerplate": records_to_table(schemas["boilerplate"], result.boilerplate),
+        "rejected": records_to_table(schemas["rejected"], result.rejected),
+    }
+
+
+def row_to_json(row: dict[str, Any]) -> str:
+    """A table row as compact JSON (dates as ISO strings), for the rejected table."""
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def record_field_names(record_type: type) -> list[str]:
+    """Field names of a record dataclass, in order."""
+    return [f.name for f in fields(record_type)]

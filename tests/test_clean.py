@@ -1,0 +1,97 @@
+"""Clean: normalisation, the boilerplate rules (each tested by name), language."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsfacts.clean.article import clean_article
+from newsfacts.clean.boilerplate import load_line_rules, match_line, remove_boilerplate
+from newsfacts.clean.language import detect_language
+from newsfacts.clean.normalize import normalize_text
+from newsfacts.ids import sha256_hex
+from newsfacts.records import CleanArticle, RawArticle, Rejection
+
+RULES = {rule.rule_id: rule for rule in load_line_rules()}
+
+# Lines that look a little like boilerplate but are news text: no rule may match them.
+NEWS_LINES = [
+    "Maduro said the advertisement campaign would start in May.",
+    "Russia has been supporting the sovereignty of Venezuela.",
+    "Officials from both countries have been holding bilateral meetings.",
+    "The images_24 folder was leaked to reporters, the ministry said.",
+    "Twitter users shared the video more than a million times on Monday.",
+    "Readers can subscribe to our newsletter, the editor wrote in a note explaining "
+    "why the paper would stop printing on Sundays after 150 years of continuous service.",
+]
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_each_rule_matches_its_example(rule_id: str) -> None:
+    rule = RULES[rule_id]
+    assert match_line(rule.example, (rule,)) is rule
+
+
+@pytest.mark.parametrize("line", NEWS_LINES)
+def test_no_rule_matches_news_text(line: str) -> None:
+    assert match_line(line, load_line_rules()) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "rule_id", "reason"),
+    [
+        ("- Advertisement -", "ad_marker", "advertisement"),
+        ("ADVERTISEMENT", "ad_marker", "advertisement"),
+        ("images_24", "image_placeholder", "image_placeholder"),
+        ("Subscribe to our newsletter", "newsletter_subscribe", "newsletter"),
+        ("Sign up here to get the latest news, updates and special offers delivered directly"
+         " to your inbox.", "newsletter_sign_up_here", "newsletter"),
+        ("Share on Facebook | Twitter | WhatsApp", "share_bar", "share"),
+        ("Read more »", "nav_read_more", "navigation"),
+    ],
+)
+def test_seed_style_boilerplate_gets_its_reason(line: str, rule_id: str, reason: str) -> None:
+    rule = match_line(line, load_line_rules())
+    assert rule is not None
+    assert (rule.rule_id, rule.reason) == (rule_id, reason)
+
+
+def test_removed_lines_keep_raw_line_numbers_and_paragraphs_survive() -> None:
+    text = "Title\n\nimages_3\n\nFirst para.\n\n- Advertisement -\n\nLast para."
+    kept, removed = remove_boilerplate("a0123456789abcdef", text)
+    assert kept == "Title\n\nFirst para.\n\nLast para."
+    assert [(r.line_no, r.text, r.reason) for r in removed] == [
+        (3, "images_3", "image_placeholder"),
+        (7, "- Advertisement -", "advertisement"),
+    ]
+
+
+def test_normalize_text_unifies_breaks_and_composes_accents() -> None:
+    assert normalize_text("\ufeffNicola\u0301s \r\nMaduro  \rx\u2028y") == "Nicolás\nMaduro\nx\ny"
+
+
+def test_language_of_seeds_and_short_text(seed_texts: dict[str, str]) -> None:
+    assert {detect_language(t) for t in seed_texts.values()} == {"en"}
+    assert detect_language("Der Bundestag hat am Dienstag ein neues Gesetz beschlossen.") == "de"
+    assert detect_language("Hola") is None
+
+
+def _raw(text: str) -> RawArticle:
+    return RawArticle("a0123456789abcdef", "test/x.txt", sha256_hex(text.encode()), text)
+
+
+def test_all_boilerplate_article_is_rejected() -> None:
+    result = clean_article(_raw("images_1\n- Advertisement -\n"))
+    assert isinstance(result, Rejection)
+    assert (result.stage, result.reason) == ("clean", "clean_empty_body")
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400))
+def test_cleaning_is_idempotent_and_never_raises(text: str) -> None:
+    once = clean_article(_raw(text))
+    if isinstance(once, CleanArticle):
+        twice = clean_article(_raw(once.text))
+        assert isinstance(twice, CleanArticle)
+        assert twice.text == once.text
+        assert twice.removed == ()

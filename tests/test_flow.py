@@ -1,0 +1,88 @@
+"""The Prefect flow and the CLI produce the same release as the plain pipeline."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsfacts.cli import app
+from newsfacts.pipeline import run_build
+
+pytestmark = pytest.mark.flow
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    import flows  # noqa: F401  (project Prefect settings)
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+def _files(release: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(release.iterdir())}
+
+
+def test_flow_and_cli_give_the_same_release(
+    prefect_harness: None, seeds_dir: Path, tmp_path: Path
+) -> None:
+    from flows.build import build
+
+    flow_summary = build(source=seeds_dir, out=tmp_path / "flow")
+    assert flow_summary.created and flow_summary.rows["articles"] == 2
+
+    result = CliRunner().invoke(
+        app, ["build", "--source", str(seeds_dir), "--out", str(tmp_path / "cli")])
+    assert result.exit_code == 0, result.output
+    assert "newsfacts v0001: published" in result.output
+    assert "rows:        articles=2, boilerplate=4, rejected=0" in result.output
+
+    flow_files = _files(tmp_path / "flow" / "newsfacts" / "v0001")
+    cli_files = _files(tmp_path / "cli" / "newsfacts" / "v0001")
+    assert flow_files == cli_files
+    plain = run_build(seeds_dir, tmp_path / "plain")
+    assert _files(plain.release_path) == flow_files
+
+
+def test_flow_runs_batches_as_tasks_and_is_recorded(
+    prefect_harness: None, seeds_dir: Path, tmp_path: Path
+) -> None:
+    from prefect.client.orchestration import get_client
+
+    from flows.build import build
+
+    state = build(source=seeds_dir, out=tmp_path, batch_size=1, return_state=True)
+    assert state.is_completed()
+
+    async def task_names() -> list[str]:
+        async with get_client() as client:
+            runs = await client.read_task_runs()
+            return [r.name for r in runs if r.flow_run_id == state.state_details.flow_run_id]
+
+    import asyncio
+
+    names = sorted(n.rsplit("-", 1)[0] for n in asyncio.run(task_names()))
+    assert names == ["clean-extract", "clean-extract", "ingest", "validate-publish"]
+
+
+def test_cli_validate_checks_a_release(seeds_dir: Path, tmp_path: Path) -> None:
+    run_build(seeds_dir, tmp_path)
+    release = tmp_path / "newsfacts" / "latest"
+    ok = CliRunner().invoke(app, ["validate", str(release)])
+    assert ok.exit_code == 0, ok.output
+    assert "articles: 2 rows, ok" in ok.output
+    os.remove(release / "boilerplate.parquet")
+    missing = CliRunner().invoke(app, ["validate", str(release)])
+    assert missing.exit_code == 1
+    assert "boilerplate: missing" in missing.output
+
+
+def test_cli_refuses_a_missing_source(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["build", "--source", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert "not a folder" in result.output

@@ -1,0 +1,175 @@
+"""End to end without Prefect: seeds -> release; determinism; quarantine; a broken table blocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from newsfacts import pipeline
+from newsfacts.pipeline import ReleaseBlocked, run_build
+from newsfacts.publish.release import latest_version
+
+RELEASE_FILES = sorted(
+    [f"{t}.{ext}" for t in ("articles", "boilerplate", "rejected") for ext in ("csv", "parquet")]
+    + ["articles.jsonld", "run.json", "SHA256SUMS", "validation.json"]
+)
+
+
+@pytest.fixture(scope="module")
+def seed_release(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    summary = run_build(seeds_dir, out)
+    assert summary.created and summary.version == "v0001"
+    return out
+
+
+def test_release_has_every_file_and_latest(seed_release: Path) -> None:
+    root = seed_release / "newsfacts"
+    assert sorted(os.listdir(root / "v0001")) == RELEASE_FILES
+    assert latest_version(root) == "v0001"
+    assert not [p for p in os.listdir(root) if p.startswith(".staging")]
+
+
+def test_duckdb_reads_typed_columns(seed_release: Path) -> None:
+    import duckdb
+
+    path = seed_release / "newsfacts" / "latest" / "articles.parquet"
+    con = duckdb.connect()
+    rows = con.execute(
+        f"select title, dateline_place, published_date from '{path}' order by title").fetchall()
+    assert rows == [
+        ("Maduro Travels to Russia for ‘Very Important Meeting’ with Putin", "Caracas",
+         dt.date(2018, 1, 1)),
+        ("Maduro and Putin Talk Cooperation via Telephone", "Caracas", dt.date(2017, 7, 11)),
+    ]
+    types = dict(con.execute(f"select column_name, column_type from (describe '{path}')")
+                 .fetchall())
+    assert types["published_date"] == "DATE"
+    assert types["word_count"] == "BIGINT"
+    assert types["boilerplate_lines_removed"] == "BIGINT"
+
+
+def test_pandas_and_polars_read_the_schema_types(seed_release: Path) -> None:
+    import pandas as pd
+    import polars as pl
+
+    path = seed_release / "newsfacts" / "latest" / "articles.parquet"
+    frame = pl.read_parquet(path)
+    assert frame.schema["published_date"] == pl.Date
+    assert frame.schema["word_count"] == pl.Int64
+    assert frame.schema["dateline_start"] == pl.Int64
+    pdf = pd.read_parquet(path)
+    assert str(pdf["word_count"].dtype) == "int64"
+    assert sorted(pdf["dateline_country"]) == ["VE", "VE"]
+
+
+def test_jsonld_release_expands(seed_release: Path) -> None:
+    from pyld import jsonld
+
+    document = json.loads((seed_release / "newsfacts" / "latest" / "articles.jsonld").read_text())
+    expanded = jsonld.expand(document)
+    assert len(expanded) == 2
+    assert all(n["@type"] == ["https://schema.org/NewsArticle"] for n in expanded)
+
+
+def test_run_json_records_inputs_counts_and_code(seed_release: Path) -> None:
+    info = json.loads((seed_release / "newsfacts" / "latest" / "run.json").read_text())
+    assert info["version"] == "v0001"
+    assert [i["source_uri"] for i in info["inputs"]] == [
+        "seeds/000_c1accda924f0f9d8.txt", "seeds/004_b37bf997956b9fa5.txt"]
+    assert info["counts"]["rows"] == {"articles": 2, "boilerplate": 4, "rejected": 0}
+    assert info["settings"] == {"source": "seeds", "source_kind": "folder", "batch_size": 500}
+    assert info["code"]["newsfacts"] == pipeline.__version__
+
+
+def test_same_inputs_give_byte_identical_releases(
+    seed_release: Path, seeds_dir: Path, tmp_path: Path
+) -> None:
+    run_build(seeds_dir, tmp_path, batch_size=1)
+    first, second = seed_release / "newsfacts" / "v0001", tmp_path / "newsfacts" / "v0001"
+    for name in RELEASE_FILES:
+        if name == "run.json":  # batch_size differs on purpose; everything else must not
+            continue
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    again = run_build(seeds_dir, tmp_path, batch_size=1)
+    assert (again.created, again.version) == (False, "v0001")
+    twin = tmp_path / "twin"
+    run_build(seeds_dir, twin)
+    for name in RELEASE_FILES:
+        assert (first / name).read_bytes() == (twin / "newsfacts" / "v0001" / name).read_bytes()
+
+
+def test_bad_files_are_rejected_and_good_ones_published(seeds_dir: Path, tmp_path: Path) -> None:
+    source = tmp_path / "mixed"
+    shutil.copytree(seeds_dir, source)
+    (source / "latin1.txt").write_bytes("Caf\xe9".encode("latin-1"))
+    (source / "empty.txt").write_bytes(b"")
+    (source / "only_ads.txt").write_text("- Advertisement -\nimages_3\n", encoding="utf-8")
+    summary = run_build(source, tmp_path / "out")
+    assert summary.rows["articles"] == 2
+    assert summary.rejected == {"clean/clean_empty_body": 1, "ingest/ingest_empty_file": 1,
+                                "ingest/ingest_not_utf8": 1}
+    import pyarrow.parquet as pq
+
+    rejected = pq.read_table(summary.release_path / "rejected.parquet").to_pylist()
+    assert {r["source_uri"] for r in rejected} == {"mixed/latin1.txt", "mixed/empty.txt",
+                                                   "mixed/only_ads.txt"}
+    assert all(r["detail"].startswith(r["source_uri"] + ": ") for r in rejected)
+
+
+def test_failing_rows_are_quarantined_with_their_children(
+    seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = pipeline.batch_to_tables
+
+    def with_a_bad_language(result):  # the first article's language breaks ^[a-z]{2}$
+        tables = real(result)
+        articles = tables["articles"]
+        languages = articles.column("language").to_pylist()
+        languages[0] = "english"
+        index = articles.schema.get_field_index("language")
+        tables["articles"] = articles.set_column(index, articles.schema.field(index),
+                                                 pa.array(languages, pa.string()))
+        return tables
+
+    monkeypatch.setattr(pipeline, "batch_to_tables", with_a_bad_language)
+    summary = run_build(seeds_dir, tmp_path)
+    assert summary.rows["articles"] == 1
+    assert summary.rejected == {"validate/validate_pattern": 1,
+                                "validate/validate_parent_rejected": 3}
+    import pyarrow.parquet as pq
+
+    rejected = pq.read_table(summary.release_path / "rejected.parquet").to_pylist()
+    bad = next(r for r in rejected if r["reason"] == "validate_pattern")
+    assert bad["table_name"] == "articles"
+    assert json.loads(bad["row_json"])["language"] == "english"
+    assert "language" in bad["detail"]
+    assert {r["table_name"] for r in rejected if r["reason"] == "validate_parent_rejected"} == {
+        "boilerplate"}
+
+
+def test_a_broken_table_blocks_publishing(
+    seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_build(seeds_dir, tmp_path)
+    real = pipeline.batch_to_tables
+
+    def without_title(result):
+        tables = real(result)
+        tables["articles"] = tables["articles"].drop_columns(["title"])
+        return tables
+
+    monkeypatch.setattr(pipeline, "batch_to_tables", without_title)
+    source = tmp_path / "changed"
+    shutil.copytree(seeds_dir, source)  # different source name: a new release would differ
+    with pytest.raises(ReleaseBlocked, match="articles"):
+        run_build(source, tmp_path)
+    root = tmp_path / "newsfacts"
+    assert sorted(p for p in os.listdir(root) if not p.startswith(".")) == ["latest", "v0001"]
+    assert latest_version(root) == "v0001"
