@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import flows  # noqa: F401  (sets the Prefect environment before prefect is imported)
 from prefect import flow, task
 from prefect.cache_policies import NONE
 
+import flows  # noqa: F401  (sets the Prefect environment before prefect is imported)
 from newsfacts import pipeline
 from newsfacts.records import BatchResult
 

@@ -52,9 +52,8 @@ def test_flow_and_cli_give_the_same_release(
 def test_flow_runs_batches_as_tasks_and_is_recorded(
     prefect_harness: None, seeds_dir: Path, tmp_path: Path
 ) -> None:
-    from prefect.client.orchestration import get_client
-
     from flows.build import build
+    from prefect.client.orchestration import get_client
 
     state = build(source=seeds_dir, out=tmp_path, batch_size=1, return_state=True)
     assert state.is_completed()

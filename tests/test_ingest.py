@@ -34,7 +34,7 @@ def test_article_id_changes_with_bytes_or_source_only() -> None:
 
 
 def test_bom_is_dropped() -> None:
-    item = raw_article_from_bytes("s/bom.txt", codecs.BOM_UTF8 + "Title\n\nBody".encode())
+    item = raw_article_from_bytes("s/bom.txt", codecs.BOM_UTF8 + b"Title\n\nBody")
     assert isinstance(item, RawArticle)
     assert item.text == "Title\n\nBody"
 

@@ -24,7 +24,8 @@ TRICKY = 'He said, "quoted"\nand a new line; also = formula-like and ünïcödé
 
 def _boilerplate_table():
     rows = [
-        BoilerplateLine("a0000000000000002", 3, "images_1", "image_placeholder", "image_placeholder"),
+        BoilerplateLine("a0000000000000002", 3, "images_1", "image_placeholder",
+                        "image_placeholder"),
         BoilerplateLine("a0000000000000001", 9, TRICKY, "other", "x"),
         BoilerplateLine("a0000000000000001", 2, "- Advertisement -", "advertisement", "ad_marker"),
     ]

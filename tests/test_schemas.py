@@ -1,4 +1,4 @@
-"""One source of truth: records, Arrow schema, CSV order, GX suite and JSON-LD agree with schemas/."""
+"""One source of truth: records, Arrow schema, GX suite and JSON-LD agree with schemas/."""
 
 from __future__ import annotations
 

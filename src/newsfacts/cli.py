@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -20,9 +21,11 @@ console = Console(stderr=True)
 
 @app.command()
 def build(
-    source: Path = typer.Option(Path("seeds"), help="Folder of .txt articles."),
-    out: Path = typer.Option(Path("datasets"), help="Publish root; releases go to OUT/newsfacts/."),
-    batch_size: int = typer.Option(500, min=1, help="Articles per batch."),
+    source: Annotated[Path, typer.Option(help="Folder of .txt articles.")] = Path("seeds"),
+    out: Annotated[
+        Path, typer.Option(help="Publish root; releases go to OUT/newsfacts/.")
+    ] = Path("datasets"),
+    batch_size: Annotated[int, typer.Option(min=1, help="Articles per batch.")] = 500,
 ) -> None:
     """Run ingest → clean → extract → validate → publish without Prefect.
 
@@ -49,7 +52,9 @@ def build(
 
 @app.command()
 def validate(
-    release: Path = typer.Argument(..., help="A release folder, e.g. datasets/newsfacts/latest."),
+    release: Annotated[
+        Path, typer.Argument(help="A release folder, e.g. datasets/newsfacts/latest.")
+    ],
 ) -> None:
     """Validate the Parquet tables of a published release against schemas/.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import threading
+import warnings
 from collections import Counter
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -31,6 +32,8 @@ REASONS: dict[str, str] = {
 _META_KEY = "newsfacts_suite_index"  # in each expectation's meta: GX reorders its results
 _MAX_VALUE = 80  # characters of a failing value quoted in a detail
 _MAX_ERROR = 200  # characters of an error message quoted in a table error
+
+_GROUPS_WARNING = "This pattern is interpreted as a regular expression, and has match groups"
 
 _LOCK = threading.Lock()  # one GX context per process, used by one caller at a time
 _NAMES = itertools.count()
@@ -220,21 +223,8 @@ def _run_gx(
     with _LOCK:
         context = _context()
         import great_expectations as gx
-        from great_expectations.expectations.expectation_configuration import (
-            ExpectationConfiguration,
-        )
 
-        built, build_errors = [], {}
-        for index, expectation in planned:
-            try:
-                config = ExpectationConfiguration(
-                    type=expectation["type"],
-                    kwargs=_gx_kwargs(expectation),
-                    meta={_META_KEY: index},
-                )
-                built.append(config.to_domain_obj())
-            except Exception as exc:  # an invalid suite entry is reported, not raised
-                build_errors[index] = _one_line(exc)
+        built, build_errors = _build_expectations(planned)
         name = f"newsfacts_validate_{next(_NAMES)}"
         source = context.data_sources.add_pandas(name)
         try:
@@ -244,11 +234,35 @@ def _run_gx(
                 .get_batch(batch_parameters={"dataframe": frame})
             )
             suite = gx.ExpectationSuite(name=name, expectations=built)
-            result = batch.validate(suite, result_format={"result_format": "COMPLETE"})
+            with warnings.catch_warnings():
+                # pandas warns when a pattern has groups, e.g. ^[a-z]+(_[a-z0-9]+)+$
+                warnings.filterwarnings("ignore", message=_GROUPS_WARNING, category=UserWarning)
+                result = batch.validate(suite, result_format={"result_format": "COMPLETE"})
         finally:
             context.data_sources.delete(name)
     results = {r.expectation_config.meta[_META_KEY]: r for r in result.results}
     return results, build_errors
+
+
+def _build_expectations(
+    planned: list[tuple[int, dict[str, Any]]],
+) -> tuple[list[Any], dict[int, str]]:
+    """GX expectation objects tagged with their suite index; invalid entries as errors."""
+    from great_expectations.expectations.expectation_configuration import (
+        ExpectationConfiguration,
+    )
+
+    built: list[Any] = []
+    errors: dict[int, str] = {}
+    for index, expectation in planned:
+        config = ExpectationConfiguration(
+            type=expectation["type"], kwargs=_gx_kwargs(expectation), meta={_META_KEY: index}
+        )
+        try:
+            built.append(config.to_domain_obj())
+        except Exception as exc:  # e.g. a range with neither bound: reported, not raised
+            errors[index] = _one_line(exc)
+    return built, errors
 
 
 def _outcome(

@@ -18,7 +18,8 @@ def clean_article(raw: RawArticle) -> CleanArticle | Rejection:
             raw_sha256=raw.raw_sha256,
             stage="clean",
             reason="clean_empty_body",
-            detail=f"{raw.source_uri}: nothing left after removing {len(removed)} boilerplate lines",
+            detail=f"{raw.source_uri}: nothing left after removing "
+            f"{len(removed)} boilerplate lines",
         )
     return CleanArticle(
         article_id=raw.article_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+
 from newsfacts.ids import make_article_id, sha256_hex
 from newsfacts.records import RawArticle, Rejection
 

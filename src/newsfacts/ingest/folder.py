@@ -31,7 +31,7 @@ def source_uri_for(root: Path, path: Path) -> str:
 
 
 def read_folder(root: Path) -> Iterator[RawArticle | Rejection]:
-    """Yield one RawArticle or Rejection per article file; an unreadable file never stops the run."""
+    """Yield a RawArticle or a Rejection per file; an unreadable file never stops the run."""
     for path in list_article_files(root):
         uri = source_uri_for(root, path)
         try:
