@@ -9,8 +9,8 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "newsfacts needs Python 3.11+"'
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet --constraint constraints.txt --editable ".[dev]"
+	$(PY) -m pip install -qq --upgrade pip
+	$(PY) -m pip install -qq --constraint constraints.txt --editable ".[dev]"
 	$(PY) -m compileall -q src flows
 	@touch $(STAMP)
 

@@ -173,3 +173,23 @@ def test_a_broken_table_blocks_publishing(
     root = tmp_path / "newsfacts"
     assert sorted(p for p in os.listdir(root) if not p.startswith(".")) == ["latest", "v0001"]
     assert latest_version(root) == "v0001"
+
+
+def test_duckdb_command_line_reads_the_release(seed_release: Path) -> None:
+    """The README's query, with the `duckdb` command the project installs."""
+    import subprocess
+    import sys
+
+    duckdb_cli = Path(sys.executable).parent / "duckdb"
+    path = seed_release / "newsfacts" / "latest" / "articles.parquet"
+    query = f"select title, dateline_place, published_date from '{path}' order by title"
+    result = subprocess.run([str(duckdb_cli), "-csv", "-c", query], capture_output=True,
+                            text=True, check=True, timeout=60)
+    import csv
+
+    assert list(csv.reader(result.stdout.splitlines())) == [
+        ["title", "dateline_place", "published_date"],
+        ["Maduro Travels to Russia for ‘Very Important Meeting’ with Putin", "Caracas",
+         "2018-01-01"],
+        ["Maduro and Putin Talk Cooperation via Telephone", "Caracas", "2017-07-11"],
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 import threading
 import warnings
@@ -211,6 +212,10 @@ def _context() -> Any:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    # GX turns on logging.captureWarnings for the whole process on import; give warnings back
+    # to Python, and keep its INFO chatter ("Created temporary directory ...") out of runs.
+    logging.captureWarnings(False)
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return context
