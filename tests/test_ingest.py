@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import random
 from pathlib import Path
 
+import pytest
+
 from newsfacts.ids import make_article_id, sha256_hex
-from newsfacts.ingest.decode import raw_article_from_bytes
+from newsfacts.ingest.decode import DecodeError, decode_article_bytes, raw_article_from_bytes
 from newsfacts.ingest.folder import read_folder
 from newsfacts.records import RawArticle, Rejection
 
@@ -57,14 +60,78 @@ def test_undecodable_empty_and_binary_files_are_rejected_with_reasons(tmp_path: 
         "c_blank.txt": "ingest_empty_file",
         "d_nul.txt": "ingest_binary",
     }
+    # Too short to tell cp1252 from a dozen other code pages: still rejected, saying why.
     latin = by_name["a_latin1.txt"]
     assert isinstance(latin, Rejection)
     assert latin.detail.startswith(f"{latin.source_uri}: not valid UTF-8: byte 0xe9 at offset 3")
+    assert "no confident guess of a legacy encoding" in latin.detail
     assert latin.stage == "ingest" and latin.raw_sha256 is not None
 
 
-def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
-    import pytest
+# Written for these tests: curly quotes, dashes, the euro sign and accents, all in cp1252.
+LEGACY_TEXT = (
+    "Council approves new budget\n\n"
+    "The city council voted 7–2 on Tuesday to approve a €4.5 million budget for next year. "
+    "“We’ve made hard choices,” said the mayor, adding that the café tax would stay at 3%.\n\n"
+    "Critics called the plan “a disaster for naïve savers” — but the vote stands, and the "
+    "budget takes effect in January.\n"
+)
+SPANISH_TEXT = (
+    "El Gobierno aprobó ayer la reforma. La oposición criticó la decisión y pidió una "
+    "votación en el Congreso. El año pasado, la economía de España creció.\n"
+)
 
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        (LEGACY_TEXT, "cp1252"),
+        (SPANISH_TEXT, "latin-1"),  # charset-normalizer alone says cp1250: "Espańa"
+        (LEGACY_TEXT, "utf-16"),  # with a BOM
+        (LEGACY_TEXT, "utf-16-le"),  # without one
+        (LEGACY_TEXT, "utf-16-be"),
+    ],
+)
+def test_legacy_encodings_are_decoded(text: str, encoding: str) -> None:
+    assert decode_article_bytes(text.encode(encoding)) == text
+
+
+def test_cp1252_file_in_a_folder_becomes_an_article(tmp_path: Path) -> None:
+    data = LEGACY_TEXT.encode("cp1252")
+    (tmp_path / "legacy.txt").write_bytes(data)
+    [item] = read_folder(tmp_path)
+    assert isinstance(item, RawArticle)
+    assert item.text == LEGACY_TEXT
+    assert item.raw_sha256 == sha256_hex(data)
+
+
+def _random_bytes(n: int) -> bytes:
+    rng = random.Random(0)
+    return bytes(rng.randrange(256) for _ in range(n))
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (_random_bytes(4096), "ingest_not_utf8"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + _random_bytes(1000), "ingest_not_utf8"),
+        (bytes(range(0x80, 0x100)) * 8, "ingest_not_utf8"),
+        (b"\xc5" * 4096, "ingest_not_utf8"),  # cp949 would read it as one syllable repeated
+        (b"Some text at first, " * 5 + b"\x00\x01\x02\x03", "ingest_binary"),
+    ],
+    ids=["random", "png", "high-bytes", "one-byte-repeated", "text-then-nul"],
+)
+def test_garbage_bytes_stay_rejected(tmp_path: Path, data: bytes, reason: str) -> None:
+    with pytest.raises(DecodeError) as caught:
+        decode_article_bytes(data)
+    assert caught.value.reason == reason
+    (tmp_path / "junk.txt").write_bytes(data)
+    [item] = read_folder(tmp_path)
+    assert isinstance(item, Rejection)
+    assert (item.reason, item.stage) == (reason, "ingest")
+    assert item.detail.startswith(f"{tmp_path.name}/junk.txt: ")
+
+
+def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(NotADirectoryError, match="does-not-exist"):
         list(read_folder(tmp_path / "does-not-exist"))

@@ -1,4 +1,4 @@
-"""The `newsfacts` command line: build a release, validate one."""
+"""The `newsfacts` command line: build a release, validate one, evaluate stages."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from newsfacts import __version__
+from newsfacts.evaluate.cli import eval_app
 
 app = typer.Typer(
     help="Turn raw news articles into open, validated datasets (CSV, Parquet, JSON-LD).",
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(eval_app, name="eval")
 console = Console(stderr=True)
 
 
@@ -81,6 +83,30 @@ def validate(
         for failure in report.row_failures[:20]:
             typer.echo(f"  row {failure.row_index}: {failure.detail}")
     raise typer.Exit(code=1 if failed else 0)
+
+
+@app.command("train-cleaner")
+def train_cleaner(
+    corpus: Annotated[
+        list[Path], typer.Option(help="Folder of <id>.raw.txt + <id>.gold.txt pairs; repeatable.")
+    ],
+    out: Annotated[Path, typer.Option(help="Where to write the two model files.")] = Path(
+        "src/newsfacts/models"
+    ),
+) -> None:
+    """Retrain the cleaner's line classifier (both stages) on gold corpora.
+
+    Example: newsfacts train-cleaner --corpus ../shared/eval/boilerplate/aeb
+    --corpus ../shared/eval/boilerplate/dragnet
+    """
+    from newsfacts.clean.training import save_models, train_line_classifier
+
+    for folder in corpus:
+        if not any(folder.glob("*.gold.txt")):
+            raise typer.BadParameter(f"no <id>.gold.txt files in {folder}", param_hint="--corpus")
+    stage1, stage2 = train_line_classifier(corpus)
+    save_models(stage1, stage2, out)
+    typer.echo(f"wrote {out}/line_classifier_stage1.txt and line_classifier_stage2.txt")
 
 
 @app.command()

@@ -11,22 +11,29 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+TextFormat = Literal["text", "html"]
 Stage = Literal["ingest", "clean", "extract", "validate"]
 DatePrecision = Literal["day", "month", "year", "unknown"]
 DateSource = Literal["dateline", "text", "metadata", "inferred"]
 BoilerplateReason = Literal[
-    "advertisement", "newsletter", "image_placeholder", "navigation", "share", "other"
+    "advertisement", "newsletter", "image_placeholder", "navigation", "share", "related",
+    "comments", "legal", "byline", "other",
 ]
 
 
 @dataclass(frozen=True, slots=True)
 class RawArticle:
-    """An article as read from a source: decoded text plus its identity."""
+    """An article as read from a source: decoded text plus its identity.
+
+    `text_format` says where the text came from: `text` (scraped page text, boilerplate and
+    all) or `html` (main text already cut out of a page by an HTML extractor).
+    """
 
     article_id: str
     source_uri: str
     raw_sha256: str
     text: str
+    text_format: TextFormat = "text"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +63,16 @@ class BoilerplateLine:
 
 @dataclass(frozen=True, slots=True)
 class CleanArticle:
-    """An article after cleaning: the kept lines, what was removed and the language."""
+    """An article after cleaning: the kept lines, what was removed and the language.
+
+    `text` starts with the headline when the cleaner found one (`title`).
+    """
 
     article_id: str
     source_uri: str
     raw_sha256: str
     text: str
+    title: str | None
     language: str | None
     removed: tuple[BoilerplateLine, ...]
 

@@ -1,4 +1,4 @@
-"""Boilerplate removal by line rules kept as data in `rules/boilerplate.json`."""
+"""Boilerplate removal: line rules kept as data, then the trained line classifier."""
 
 from __future__ import annotations
 
@@ -8,6 +8,16 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+import numpy as np
+
+from newsfacts.clean.classifier import content_probabilities
+from newsfacts.clean.line_features import (
+    BYLINE,
+    CUE_GROUPS,
+    DATE_OR_TIME,
+    TOKEN,
+    cue_shares,
+)
 from newsfacts.records import BoilerplateLine, BoilerplateReason
 
 
@@ -59,23 +69,126 @@ def match_line(line: str, rules: tuple[LineRule, ...]) -> LineRule | None:
     return None
 
 
+CLASSIFIER_RULE_ID = "line_classifier"
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    """Probability cut-offs of the classifier: sure body lines, and their body neighbours."""
+
+    high: float
+    low: float
+
+
+# Tuned on the dev corpora (docs/cleaning.md): scraped page text, and text that an HTML
+# extractor (trafilatura) has already cut to the article, where only clear junk should go.
+TEXT_THRESHOLD = Threshold(high=0.8, low=0.6)
+HTML_THRESHOLD = Threshold(high=0.1, low=0.1)
+# Cue group (rules/line_cues.json) -> reason code of a line the classifier removed.
+CUE_REASONS: dict[str, BoilerplateReason] = {
+    "share": "share", "navigation": "navigation", "related": "related",
+    "comments": "comments", "legal": "legal", "byline": "byline",
+    "advertisement": "advertisement", "media": "other",
+}
+MAX_TITLE_LOOKBACK = 8  # lines between a headline and the first body line (byline, date, ...)
+
+
+def name_removal_reason(line: str) -> BoilerplateReason:
+    """The reason for a line the classifier removed: its dominant cue group, else `other`."""
+    lowered = [t.lower() for t in TOKEN.findall(line)]
+    shares = dict(zip(CUE_GROUPS, cue_shares(lowered), strict=True))
+    group = max(CUE_GROUPS, key=lambda g: shares[g])
+    return CUE_REASONS[group] if shares[group] > 0 else "other"
+
+
+def is_headline_like(line: str) -> bool:
+    """A line that could be a headline: 3-30 words, no final full stop, few cue words."""
+    stripped = line.strip()
+    tokens = TOKEN.findall(stripped)
+    if not 3 <= len(tokens) <= 30 or stripped.endswith((".", ",", ":", ";")):
+        return False
+    return max(cue_shares([t.lower() for t in tokens])) < 0.34 and not BYLINE.match(stripped)
+
+
+def find_title_index(lines: list[str], kept: list[bool]) -> int | None:
+    """The headline among the removed lines just before the first body line, if any."""
+    first = next((i for i, k in enumerate(kept) if k), None)
+    if first is None:
+        return None
+    for i in range(first - 1, max(first - 1 - MAX_TITLE_LOOKBACK, -1), -1):
+        if is_headline_like(lines[i]) and not DATE_OR_TIME.search(lines[i]):
+            return i
+    return None
+
+
+def grow_kept(candidates: list[int], probabilities: np.ndarray, threshold: Threshold) -> set[int]:
+    """Hysteresis: keep sure lines (p >= high), then their neighbours with p >= low, repeatedly.
+
+    A lead paragraph or a standfirst next to the body is kept on weaker evidence than a line
+    standing alone between menus. Neighbours are the adjacent candidate lines.
+    """
+    kept = {i for i in candidates if probabilities[i] >= threshold.high}
+    frontier = list(kept)
+    position = {line: k for k, line in enumerate(candidates)}
+    while frontier:
+        k = position[frontier.pop()]
+        for neighbour in candidates[max(k - 1, 0): k + 2]:
+            if neighbour not in kept and probabilities[neighbour] >= threshold.low:
+                kept.add(neighbour)
+                frontier.append(neighbour)
+    return kept
+
+
+def classify_round(lines: list[str], threshold: Threshold | None) -> list[bool]:
+    """One round over non-blank lines: rules, then the classifier, then restore the headline."""
+    kept = [match_line(line, load_line_rules()) is None for line in lines]
+    if threshold is not None:
+        probabilities = content_probabilities([ln if k else "" for ln, k in zip(lines, kept,
+                                                                                strict=True)])
+        candidates = [i for i, k in enumerate(kept) if k]
+        sure = grow_kept(candidates, probabilities, threshold)
+        kept = [i in sure for i in range(len(lines))]
+        title = find_title_index(lines, kept)
+        if title is not None:
+            kept[title] = True
+    return kept
+
+
 def remove_boilerplate(
-    article_id: str, text: str, rules: tuple[LineRule, ...] | None = None
+    article_id: str, text: str, threshold: Threshold | None = TEXT_THRESHOLD
 ) -> tuple[str, tuple[BoilerplateLine, ...]]:
     """Drop boilerplate lines; return the kept text and the removed lines (1-based numbers).
 
-    Blank lines are kept as paragraph breaks, and runs of them are collapsed to one.
+    Rounds repeat until nothing more is removed, so cleaning a cleaned text changes nothing
+    (each round keeps a subset of the lines it is given, so this ends). Blank lines are
+    kept as paragraph breaks, and runs of them are collapsed to one. With `threshold` None
+    only the line rules apply.
     """
-    rules = load_line_rules() if rules is None else rules
-    kept: list[str] = []
-    removed: list[BoilerplateLine] = []
-    for line_no, line in enumerate(text.split("\n"), start=1):
-        rule = match_line(line, rules)
-        if rule is None:
-            kept.append(line)
-        else:
-            removed.append(BoilerplateLine(article_id, line_no, line, rule.reason, rule.rule_id))
-    return collapse_blank_lines("\n".join(kept)), tuple(removed)
+    all_lines = text.split("\n")
+    alive = [i for i, line in enumerate(all_lines) if line.strip()]
+    while alive:
+        kept = classify_round([all_lines[i] for i in alive], threshold)
+        survivors = [i for i, k in zip(alive, kept, strict=True) if k]
+        if len(survivors) == len(alive):
+            break
+        alive = survivors
+    alive_set = set(alive)
+    removed = tuple(
+        removal_record(article_id, i + 1, line)
+        for i, line in enumerate(all_lines)
+        if line.strip() and i not in alive_set
+    )
+    kept_text = "\n".join(ln if i in alive_set else "" for i, ln in enumerate(all_lines))
+    return collapse_blank_lines(kept_text), removed
+
+
+def removal_record(article_id: str, line_no: int, line: str) -> BoilerplateLine:
+    """The audit row for a removed line: the rule that matched, or the classifier's reason."""
+    rule = match_line(line, load_line_rules())
+    if rule is not None:
+        return BoilerplateLine(article_id, line_no, line, rule.reason, rule.rule_id)
+    return BoilerplateLine(article_id, line_no, line, name_removal_reason(line),
+                           CLASSIFIER_RULE_ID)
 
 
 BLANK_RUNS = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cache
 
 MIN_CHARS_FOR_LANGUAGE = 40  # below this, langid guesses are noise
+# langid's cost grows with the text; a few paragraphs decide the language as well as all.
+SAMPLE_CHARS = 2000
 
 
 @cache
@@ -18,5 +20,5 @@ def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when the text is too short to tell."""
     if len(text.strip()) < MIN_CHARS_FOR_LANGUAGE:
         return None
-    lang, _prob = _identifier().classify(text)
+    lang, _prob = _identifier().classify(text[:SAMPLE_CHARS])
     return str(lang)

@@ -1,13 +1,39 @@
-"""Bytes to text: strict UTF-8 with a clear reason when a file cannot be read as an article."""
+"""Bytes to text: UTF-8 first, then a careful legacy-encoding guess, or a clear reason why not."""
 
 from __future__ import annotations
 
 import codecs
+import zlib
+from collections.abc import Callable
+
+import charset_normalizer
 
 from newsfacts.ids import make_article_id, sha256_hex
-from newsfacts.records import RawArticle, Rejection
+from newsfacts.records import RawArticle, Rejection, TextFormat
 
 MAX_ARTICLE_BYTES = 5_000_000  # a news article is kilobytes; beyond this it is not one
+MAX_GUNZIP_BYTES = 20_000_000  # the most any decoder accepts (HTML pages: trafilatura's cap)
+GZIP_MAGIC = b"\x1f\x8b"
+# Byte order marks, UTF-32 before UTF-16: the UTF-32-LE mark starts with the UTF-16-LE one.
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Legacy guesses need evidence: on a dozen bytes many code pages tie (charset-normalizer
+# rates "Caf\xe9 con le\xf1a" as cp1006, Urdu, with cp1252 tied), so below this we do not guess.
+MIN_LEGACY_BYTES = 64
+MAX_LEGACY_CHAOS = 0.1  # charset-normalizer's "mess" ratio; its own default cut-off is 0.2
+MIN_PRINTABLE_RATIO = 0.98
+# Text uses many different characters; one byte repeated reads as "탤탤탤..." in cp949.
+MIN_DISTINCT_CHARS = 10
+# charset-normalizer breaks ties between Latin code pages arbitrarily (French cp1252 text comes
+# out as cp1250, "España" as "Espańa"); among equally good candidates we prefer cp1252, which
+# is what legacy Western text is and what browsers read "latin-1" as (WHATWG Encoding).
+PREFERRED_LEGACY = "cp1252"
+TIE_COHERENCE = 0.05
 
 
 class DecodeError(ValueError):
@@ -19,32 +45,119 @@ class DecodeError(ValueError):
         self.detail = detail
 
 
-def decode_article_bytes(data: bytes) -> str:
-    """Decode UTF-8 (a leading BOM is dropped); raise DecodeError with a reason code."""
-    if len(data) > MAX_ARTICLE_BYTES:
-        raise DecodeError("ingest_too_large", f"{len(data)} bytes, limit {MAX_ARTICLE_BYTES}")
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+def check_size(data: bytes, limit: int = MAX_ARTICLE_BYTES) -> None:
+    """Raise `ingest_too_large` when the bytes exceed `limit`."""
+    if len(data) > limit:
+        raise DecodeError("ingest_too_large", f"{len(data)} bytes, limit {limit}")
+
+
+def gunzip_if_gzip(data: bytes, limit: int = MAX_GUNZIP_BYTES) -> bytes:
+    """Unwrap gzip-compressed bytes (sniffed by magic number); other bytes pass through.
+
+    Decompresses at most `limit` + 1 bytes, so a gzip bomb ends as `ingest_too_large`.
+    """
+    if not data.startswith(GZIP_MAGIC):
+        return data
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DecodeError(
-            "ingest_not_utf8",
-            f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}",
-        ) from None
+        out = inflater.decompress(data, limit + 1)
+    except zlib.error as exc:
+        raise DecodeError("ingest_bad_gzip", f"corrupt gzip data: {exc}") from None
+    check_size(out, limit)
+    if not inflater.eof:
+        raise DecodeError("ingest_bad_gzip", "truncated gzip data: the stream ends early")
+    return out
+
+
+def decode_bom(data: bytes) -> str | None:
+    """Text of bytes that start with a Unicode byte order mark, else None."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding)
+            except UnicodeDecodeError:
+                return None  # a stray mark: let the other decoders have a go
+    return None
+
+
+def printable_ratio(text: str) -> float:
+    """Share of characters that are printable or ordinary whitespace."""
+    if not text:
+        return 0.0
+    ok = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
+    return ok / len(text)
+
+
+def pick_legacy_encoding(data: bytes) -> str | None:
+    """charset-normalizer's best guess, cp1252 winning ties; None when it has no guess."""
+    matches = list(charset_normalizer.from_bytes(data))
+    if not matches:
+        return None
+    best = matches[0]
+    if best.chaos > MAX_LEGACY_CHAOS:
+        return None
+    for match in matches:
+        tied = match.chaos <= best.chaos and match.coherence >= best.coherence - TIE_COHERENCE
+        if tied and PREFERRED_LEGACY in match.could_be_from_charset:
+            return PREFERRED_LEGACY
+    return best.encoding
+
+
+def decode_legacy(data: bytes) -> str | None:
+    """Text in a confidently detected legacy encoding (UTF-16 without BOM, cp1252, ...)."""
+    if len(data) < MIN_LEGACY_BYTES:
+        return None
+    encoding = pick_legacy_encoding(data)
+    if encoding is None:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    if "\x00" in text or printable_ratio(text) < MIN_PRINTABLE_RATIO:
+        return None
+    return text if len(set(text)) >= MIN_DISTINCT_CHARS else None
+
+
+def decode_article_bytes(data: bytes) -> str:
+    """Decode a text file: BOM, else UTF-8, else a confident legacy guess; or DecodeError."""
+    check_size(data)
+    text = decode_bom(data)
+    if text is None:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            text = decode_legacy(data)
+            if text is None:
+                raise DecodeError(
+                    "ingest_not_utf8",
+                    f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}, "
+                    "and no confident guess of a legacy encoding",
+                ) from None
     if "\x00" in text:
-        raise DecodeError("ingest_binary", "contains NUL bytes: not a text file")
+        # Valid UTF-8 with NULs: UTF-16 without a BOM, or a binary file.
+        text = decode_legacy(data) or text
+        if "\x00" in text:
+            raise DecodeError("ingest_binary", "contains NUL bytes: not a text file")
     if not text.strip():
         raise DecodeError("ingest_empty_file", "empty or whitespace only")
     return text
 
 
-def raw_article_from_bytes(source_uri: str, data: bytes) -> RawArticle | Rejection:
-    """Make a RawArticle from a source's bytes, or a Rejection saying what is wrong."""
+def raw_article_from_bytes(
+    source_uri: str,
+    data: bytes,
+    to_text: Callable[[bytes], str] = decode_article_bytes,
+    text_format: TextFormat = "text",
+) -> RawArticle | Rejection:
+    """Make a RawArticle from a source's bytes (gzip unwrapped), or a Rejection saying why not.
+
+    `to_text` turns the (unwrapped) bytes into the article text; the ids hash the raw bytes.
+    """
     raw_sha256 = sha256_hex(data)
     article_id = make_article_id(source_uri, raw_sha256)
     try:
-        text = decode_article_bytes(data)
+        text = to_text(gunzip_if_gzip(data))
     except DecodeError as err:
         return Rejection(
             source_uri=source_uri,
@@ -54,4 +167,4 @@ def raw_article_from_bytes(source_uri: str, data: bytes) -> RawArticle | Rejecti
             reason=err.reason,
             detail=f"{source_uri}: {err.detail}",
         )
-    return RawArticle(article_id, source_uri, raw_sha256, text)
+    return RawArticle(article_id, source_uri, raw_sha256, text, text_format)

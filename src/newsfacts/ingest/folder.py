@@ -1,14 +1,27 @@
-"""Folder source: every `.txt` file under a directory, in a stable order."""
+"""Folder source: every `.txt` and `.html` article file under a directory, in a stable order."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from newsfacts.ingest.decode import raw_article_from_bytes
-from newsfacts.records import RawArticle, Rejection
+from newsfacts.ingest.decode import decode_article_bytes, raw_article_from_bytes
+from newsfacts.ingest.html import html_bytes_to_text
+from newsfacts.records import RawArticle, Rejection, TextFormat
 
-ARTICLE_SUFFIXES = frozenset({".txt"})
+# File name endings (lower case) and how their bytes become article text; gzip is sniffed.
+TEXT_SUFFIXES = (".txt",)
+HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
+
+
+def bytes_to_text_for(path: Path) -> Callable[[bytes], str] | None:
+    """How to turn this file's bytes into article text, or None when it is not an article."""
+    name = path.name.lower()
+    if name.endswith(HTML_SUFFIXES):
+        return html_bytes_to_text
+    if name.endswith(TEXT_SUFFIXES):
+        return decode_article_bytes
+    return None
 
 
 def list_article_files(root: Path) -> list[Path]:
@@ -17,7 +30,7 @@ def list_article_files(root: Path) -> list[Path]:
         raise NotADirectoryError(f"source folder does not exist or is not a folder: {root}")
     files = [
         p for p in root.rglob("*")
-        if p.suffix.lower() in ARTICLE_SUFFIXES and not p.name.startswith(".")
+        if bytes_to_text_for(p) is not None and not p.name.startswith(".")
     ]
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
@@ -34,9 +47,11 @@ def read_folder(root: Path) -> Iterator[RawArticle | Rejection]:
     """Yield a RawArticle or a Rejection per file; an unreadable file never stops the run."""
     for path in list_article_files(root):
         uri = source_uri_for(root, path)
+        to_text = bytes_to_text_for(path) or decode_article_bytes
         try:
             data = path.read_bytes()
         except OSError as exc:
             yield Rejection(uri, None, None, "ingest", "ingest_unreadable", f"{uri}: {exc}")
             continue
-        yield raw_article_from_bytes(uri, data)
+        text_format: TextFormat = "html" if to_text is html_bytes_to_text else "text"
+        yield raw_article_from_bytes(uri, data, to_text, text_format)

@@ -1,0 +1,237 @@
+"""Features of each line of a scraped page and of its neighbours, for the line classifier."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+TOKEN = re.compile(r"\w+")
+IMAGE_PLACEHOLDER = re.compile(r"^images?_\d+$")
+SEPARATORS = re.compile(r"[|»›•·©▶►→←«‹]")
+DATE_OR_TIME = re.compile(
+    r"\b(?:\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})",
+    re.IGNORECASE,
+)
+BYLINE = re.compile(r"^(?:by|von|par|por|di)\s+\S", re.IGNORECASE)
+LEGAL = re.compile(r"©|\bcopyright\b|all rights reserved|terms of (?:use|service)|privacy policy",
+                   re.IGNORECASE)
+# "Alex on September 17, 2018 at 6:34 am said:", "Reply", "12 comments": a comment thread.
+COMMENT_MARKER = re.compile(
+    r"(?:\b(?:said|says|wrote|writes|commented)\s*:?\s*$|^(?:reply|report|report abuse|"
+    r"log in to reply|\d+\s+(?:comments?|replies|responses))\s*$|^comments?\s*(?:\(\d+\))?$|"
+    r"\bcomments are closed\b|^leave a (?:comment|reply)\b|^(?:\d+\s+)?(?:likes?|points?)$)",
+    re.IGNORECASE,
+)
+TERMINAL = frozenset(".!?…\"”’'):;")
+
+BASE_FEATURES = (
+    "log_chars", "log_tokens", "ends_terminal", "capitalised_ratio", "digit_ratio",
+    "alpha_ratio", "stopword_ratio", "commas_per_token", "has_separator", "is_image",
+    "is_duplicate", "mean_token_len", "starts_lower", "has_date", "is_byline", "is_legal",
+    "upper_ratio", "is_comment_marker", "is_heading_like",
+    "cue_share", "cue_navigation", "cue_related", "cue_comments", "cue_legal", "cue_media",
+    "cue_byline", "cue_advertisement",
+)
+NEIGHBOUR_OFFSETS = (-3, -2, -1, 1, 2, 3)
+NEIGHBOUR_FEATURES = ("log_tokens", "ends_terminal", "stopword_ratio", "is_image")
+CONTEXT_FEATURES = (
+    "position", "tokens_before_ratio", "tokens_vs_max", "log_lines", "log_window_tokens",
+    "long_lines_nearby", "distance_to_long_line", "tokens_vs_median", "short_run_length",
+    "comment_markers_before", "comment_markers_after",
+)
+FEATURE_NAMES = (
+    *BASE_FEATURES,
+    *(f"n{o:+d}_{name}" for o in NEIGHBOUR_OFFSETS for name in NEIGHBOUR_FEATURES),
+    *CONTEXT_FEATURES,
+)
+LONG_LINE_TOKENS = 15  # a line this long is almost always prose
+SHORT_LINE_TOKENS = 6  # menus and link lists are runs of lines shorter than this
+WINDOW = 5
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """Function words of the commonest news languages (data: rules/stopwords.txt)."""
+    text = resources.files("newsfacts.rules").joinpath("stopwords.txt").read_text("utf-8")
+    return frozenset(w for w in text.split() if not w.startswith("#"))
+
+
+@cache
+def line_cues() -> dict[str, frozenset[str]]:
+    """Cue words of boilerplate by kind (data: rules/line_cues.json)."""
+    data = json.loads(
+        resources.files("newsfacts.rules").joinpath("line_cues.json").read_text("utf-8")
+    )
+    return {group: frozenset(words) for group, words in data["groups"].items()}
+
+
+CUE_GROUPS = ("share", "navigation", "related", "comments", "legal", "media", "byline",
+              "advertisement")
+
+
+def cue_shares(lowered: list[str]) -> list[float]:
+    """Per cue group, the share of a line's words that are cues of that group."""
+    if not lowered:
+        return [0.0] * len(CUE_GROUPS)
+    cues = line_cues()
+    return [sum(t in cues[g] for t in lowered) / len(lowered) for g in CUE_GROUPS]
+
+
+def base_features(line: str, duplicate: bool) -> list[float]:
+    """Features of one line on its own (order: BASE_FEATURES)."""
+    stripped = line.strip()
+    tokens = TOKEN.findall(stripped)
+    n_chars = len(stripped)
+    n_tokens = len(tokens)
+    words = stopwords()
+    lowered = [t.lower() for t in tokens]
+    letters = sum(ch.isalpha() for ch in stripped)
+    return [
+        math.log1p(n_chars),
+        math.log1p(n_tokens),
+        float(bool(stripped) and stripped[-1] in TERMINAL),
+        sum(t[0].isupper() for t in tokens) / n_tokens if n_tokens else 0.0,
+        sum(ch.isdigit() for ch in stripped) / n_chars if n_chars else 0.0,
+        letters / n_chars if n_chars else 0.0,
+        sum(t in words for t in lowered) / n_tokens if n_tokens else 0.0,
+        stripped.count(",") / n_tokens if n_tokens else 0.0,
+        float(bool(SEPARATORS.search(stripped))),
+        float(bool(IMAGE_PLACEHOLDER.match(stripped))),
+        float(duplicate),
+        sum(map(len, tokens)) / n_tokens if n_tokens else 0.0,
+        float(bool(stripped) and stripped[0].islower()),
+        float(bool(DATE_OR_TIME.search(stripped))),
+        float(bool(BYLINE.match(stripped))),
+        float(bool(LEGAL.search(stripped))),
+        sum(ch.isupper() for ch in stripped) / letters if letters else 0.0,
+        float(bool(COMMENT_MARKER.search(stripped))),
+        float(3 <= n_tokens <= 14 and stripped[-1:] not in TERMINAL
+              and sum(t[0].isupper() for t in tokens) >= n_tokens / 2),
+        *cue_shares(lowered),
+    ]
+
+
+def _shift(column: np.ndarray, offset: int, fill: float = -1.0) -> np.ndarray:
+    """column[i + offset] for each i, `fill` past either end."""
+    out = np.full_like(column, fill)
+    if offset > 0:
+        out[:-offset] = column[offset:]
+    elif offset < 0:
+        out[-offset:] = column[:offset]
+    else:
+        out[:] = column
+    return out
+
+
+def line_features(lines: list[str]) -> np.ndarray:
+    """The feature matrix of a page's non-blank lines (one row per line, FEATURE_NAMES)."""
+    counts = Counter(line.strip() for line in lines)
+    base = np.array(
+        [base_features(line, counts[line.strip()] > 1) for line in lines], dtype=np.float64
+    ).reshape(len(lines), len(BASE_FEATURES))
+    if not lines:
+        return np.zeros((0, len(FEATURE_NAMES)))
+    index = {name: i for i, name in enumerate(BASE_FEATURES)}
+    neighbours = [
+        _shift(base[:, index[name]], offset)
+        for offset in NEIGHBOUR_OFFSETS for name in NEIGHBOUR_FEATURES
+    ]
+    markers = base[:, index["is_comment_marker"]]
+    return np.column_stack([
+        base, *neighbours, *context_features(base[:, index["log_tokens"]]),
+        np.cumsum(markers) - markers, markers.sum() - np.cumsum(markers),
+    ])
+
+
+def window_sum(values: np.ndarray, radius: int) -> np.ndarray:
+    """Sum of values[i - radius : i + radius + 1] for each i (clipped at the ends)."""
+    cumulative = np.concatenate([[0.0], np.cumsum(values)])
+    n = len(values)
+    upper = np.minimum(np.arange(n) + radius + 1, n)
+    lower = np.maximum(np.arange(n) - radius, 0)
+    return cumulative[upper] - cumulative[lower]
+
+
+def context_features(log_tokens: np.ndarray) -> list[np.ndarray]:
+    """Where a line sits in the page and how much prose surrounds it (CONTEXT_FEATURES)."""
+    n = len(log_tokens)
+    tokens = np.expm1(log_tokens)
+    total = max(tokens.sum(), 1.0)
+    cumulative = np.cumsum(tokens) - tokens
+    window_tokens = window_sum(tokens, WINDOW)
+    long = (tokens >= LONG_LINE_TOKENS).astype(np.float64)
+    long_nearby = window_sum(long, WINDOW)
+    positions = np.arange(n)
+    long_positions = positions[long > 0]
+    if len(long_positions):
+        right = np.searchsorted(long_positions, positions).clip(0, len(long_positions) - 1)
+        left = (right - 1).clip(0)
+        nearest = np.minimum(np.abs(long_positions[right] - positions),
+                             np.abs(long_positions[left] - positions)).astype(np.float64)
+    else:
+        nearest = np.full(n, n, dtype=np.float64)
+    median = max(float(np.median(tokens)), 1.0)
+    return [
+        positions / max(n - 1, 1),
+        cumulative / total,
+        tokens / max(tokens.max(), 1.0),
+        np.full(n, math.log1p(n)),
+        np.log1p(window_tokens),
+        long_nearby,
+        np.log1p(nearest),
+        np.log1p(tokens / median),
+        np.log1p(run_lengths(tokens < SHORT_LINE_TOKENS)),
+    ]
+
+
+def run_lengths(flags: np.ndarray) -> np.ndarray:
+    """For each position, the length of the run of equal flags it belongs to (0 if unflagged)."""
+    out = np.zeros(len(flags))
+    start = 0
+    for i in range(1, len(flags) + 1):
+        if i == len(flags) or flags[i] != flags[start]:
+            if flags[start]:
+                out[start:i] = i - start
+            start = i
+    return out
+
+
+STAGE2_OFFSETS = (-6, -5, -4, -3, -2, -1, 1, 2, 3, 4, 5, 6)
+STAGE2_RADII = (3, 10, 25)
+STAGE2_FEATURE_NAMES = (
+    *FEATURE_NAMES,
+    "p",
+    *(f"p{o:+d}" for o in STAGE2_OFFSETS),
+    *(f"p_mean_{r}" for r in STAGE2_RADII),
+    "p_mass_before", "p_mass_after", "p_vs_max", "p_max", "p_mean", "p_rank",
+    "kept_token_share",
+)
+
+
+def stage2_features(features: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Stage-2 input: a line's features plus the stage-1 probabilities around it and page-wide."""
+    n = len(p)
+    columns = [p, *(_shift(p, o) for o in STAGE2_OFFSETS)]
+    columns += [window_sum(p, r) / window_sum(np.ones(n), r) for r in STAGE2_RADII]
+    cumulative = np.cumsum(p)
+    total = max(float(cumulative[-1]), 1e-9) if n else 1e-9
+    top = max(float(p.max()), 1e-9) if n else 1e-9
+    tokens = np.expm1(features[:, FEATURE_NAMES.index("log_tokens")])
+    kept_share = float((tokens * (p >= 0.5)).sum() / max(tokens.sum(), 1.0))
+    columns += [
+        (cumulative - p) / total,
+        (total - cumulative) / total,
+        p / top,
+        np.full(n, top),
+        np.full(n, p.mean() if n else 0.0),
+        p.argsort(kind="stable").argsort(kind="stable") / max(n - 1, 1),
+        np.full(n, kept_share),
+    ]
+    return np.column_stack([features, *columns])

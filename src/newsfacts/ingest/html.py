@@ -1,0 +1,145 @@
+"""HTML pages to article text: charset sniffing, then trafilatura for the main text and title."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import trafilatura
+from trafilatura.settings import Document
+
+from newsfacts.ingest.decode import DecodeError, check_size, decode_bom, decode_legacy
+
+MAX_HTML_BYTES = 20_000_000  # trafilatura's own MAX_FILE_SIZE (settings.cfg)
+# Browsers look for the charset in the first 1,024 bytes (WHATWG prescan) and reparse on a
+# later <meta> in the head; real pages put theirs 5-70 KB in (after inline scripts), so we
+# look further (a UTF-8 page whose <meta> we miss is still read right, by the UTF-8 step).
+PRESCAN_BYTES = 65_536
+META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([\w.:-]+)""", re.IGNORECASE)
+# Labels that browsers decode with another decoder (WHATWG Encoding, "Names and labels"),
+# keyed by Python's codec name; UTF-16/32 in a <meta> means UTF-8 (the page was ASCII-readable).
+WHATWG_DECODERS = {
+    "ascii": "cp1252",
+    "iso8859-1": "cp1252",
+    "iso8859-9": "cp1254",
+    "iso8859-11": "cp874",
+    "tis-620": "cp874",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "euc_kr": "cp949",
+    "shift_jis": "cp932",
+    "utf-16": "utf-8",
+    "utf-16-le": "utf-8",
+    "utf-16-be": "utf-8",
+    "utf-32": "utf-8",
+    "utf-32-le": "utf-8",
+    "utf-32-be": "utf-8",
+}
+HTML_TAG = re.compile(r"<(?:!doctype|[a-z][a-z0-9]*)\b[^<>]*>", re.IGNORECASE)
+# Once decoded, an XML declaration only misleads lxml (it re-reads the text in that charset).
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+SPACES = re.compile(r"\s+")
+# What may follow a headline inside a <title>: " | Site", " - Site", " – Site", ": Site".
+SITE_SUFFIX = re.compile(r"\s*[|\-–—:·•»]")
+
+
+def declared_encoding(data: bytes) -> str | None:
+    """The Python codec a page declares (XML declaration or <meta>), as a browser reads it."""
+    head = data[:PRESCAN_BYTES]
+    found = XML_ENCODING.search(head) or META_CHARSET.search(head)
+    if found is None:
+        return None
+    try:
+        name = codecs.lookup(found.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+    return WHATWG_DECODERS.get(name, name)
+
+
+def decode_declared(data: bytes) -> str | None:
+    """Text in the page's declared charset, or None when there is none or it does not fit."""
+    encoding = declared_encoding(data)
+    if encoding is None:
+        return None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None  # a wrong declaration: let UTF-8 and detection have a go
+
+
+def decode_utf8(data: bytes) -> str | None:
+    """Text of valid UTF-8 bytes without NULs, else None."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return None if "\x00" in text else text
+
+
+def decode_html_bytes(data: bytes) -> str:
+    """Decode an HTML page: BOM, declared charset, UTF-8, detection; or DecodeError."""
+    check_size(data, MAX_HTML_BYTES)
+    if not data.strip():
+        raise DecodeError("ingest_empty_file", "empty or whitespace only")
+    text = None
+    for decode in (decode_bom, decode_declared, decode_utf8, decode_legacy):
+        text = decode(data)
+        if text is not None:
+            break
+    if text is None or "\x00" in text:
+        raise DecodeError(
+            "ingest_not_html", "no text encoding fits (binary data?): not an HTML page"
+        )
+    if not text.strip():
+        raise DecodeError("ingest_empty_file", "empty or whitespace only")
+    if HTML_TAG.search(text) is None:
+        raise DecodeError("ingest_not_html", "no HTML markup found")
+    return text
+
+
+def starts_with_title(line: str, title: str) -> bool:
+    """Whether a text line already gives the title, ignoring case and spacing.
+
+    It does when it starts with the title, or is the title less a shorter site suffix
+    ("Headline" for "Headline | Site"; not "Opinion" for "Opinion | Headline").
+    """
+    line_key = SPACES.sub(" ", line).strip().casefold()
+    title_key = SPACES.sub(" ", title).strip().casefold()
+    if line_key.startswith(title_key):
+        return True
+    if not line_key or not title_key.startswith(line_key):
+        return False
+    suffix = title_key[len(line_key):]
+    return len(suffix) < len(line_key) and SITE_SUFFIX.match(suffix) is not None
+
+
+def html_to_text(html: str) -> str:
+    """Main text of a page, one block per paragraph (blank line between), title first.
+
+    Returns "" when trafilatura finds no main text.
+    """
+    document = trafilatura.bare_extraction(
+        XML_DECLARATION.sub("", html, count=1),
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        deduplicate=False,
+    )
+    if not isinstance(document, Document) or not document.text:
+        return ""
+    lines = [line.strip() for line in document.text.splitlines() if line.strip()]
+    title = SPACES.sub(" ", document.title or "").strip()
+    if lines and title and not starts_with_title(lines[0], title):
+        lines.insert(0, title)
+    return "\n\n".join(lines)
+
+
+def html_bytes_to_text(data: bytes) -> str:
+    """Article text of a page's bytes; DecodeError when unreadable or without main text."""
+    text = html_to_text(decode_html_bytes(data))
+    if not text:
+        raise DecodeError("ingest_no_main_text", "trafilatura found no main text in the page")
+    return text

@@ -1,0 +1,123 @@
+"""The cleaner's line classifier: features, labels, training, and cleaning a page with it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from newsfacts.clean.boilerplate import (
+    find_title_index,
+    is_headline_like,
+    name_removal_reason,
+    remove_boilerplate,
+)
+from newsfacts.clean.line_features import (
+    FEATURE_NAMES,
+    STAGE2_FEATURE_NAMES,
+    line_features,
+    run_lengths,
+    stage2_features,
+    window_sum,
+)
+from newsfacts.clean.training import label_lines, save_models, train_line_classifier
+
+PROSE = [
+    "The city council voted on Tuesday to expand the bus network into the northern districts,"
+    " a plan that has been debated for more than three years.",
+    "Supporters said the new routes would cut commuting times for thousands of workers, while"
+    " critics warned that the budget had not been approved by the regional government.",
+    "The first buses are expected to run in the spring, according to the transport department,"
+    " which will publish the timetables next month.",
+    "Residents who spoke to the newspaper said they welcomed the decision but wanted more"
+    " frequent services at night and on weekends.",
+]
+MENU = ["Home", "World", "Business", "Sport", "Culture", "Search"]
+FOOTER = ["Share on Facebook", "Related stories", "Privacy Policy", "© 2024 Example News"]
+HEADLINE = "City council approves bus network expansion"
+
+
+def _page(prose: list[str] = PROSE) -> list[str]:
+    return [*MENU, HEADLINE, "By Jane Doe", "March 3, 2024", *prose, *FOOTER]
+
+
+def test_feature_matrix_shapes_and_names() -> None:
+    lines = _page()
+    x = line_features(lines)
+    assert x.shape == (len(lines), len(FEATURE_NAMES))
+    assert np.isfinite(x).all()
+    assert line_features([]).shape == (0, len(FEATURE_NAMES))
+    p = np.linspace(0, 1, len(lines))
+    assert stage2_features(x, p).shape == (len(lines), len(STAGE2_FEATURE_NAMES))
+
+
+def test_window_sum_and_run_lengths() -> None:
+    assert window_sum(np.array([1.0, 2.0, 3.0, 4.0]), 1).tolist() == [3.0, 6.0, 9.0, 7.0]
+    assert window_sum(np.array([1.0, 1.0]), 5).tolist() == [2.0, 2.0]
+    flags = np.array([True, True, False, True, False, False, True, True, True])
+    assert run_lengths(flags).tolist() == [2, 2, 0, 1, 0, 0, 3, 3, 3]
+
+
+def test_labels_follow_the_gold_body() -> None:
+    lines = _page()
+    gold = "\n".join(PROSE)
+    labels = label_lines(lines, gold)
+    assert [line for line, y in zip(lines, labels, strict=True) if y] == PROSE
+
+
+def test_headline_detection_and_reason_names() -> None:
+    assert is_headline_like(HEADLINE)
+    assert not is_headline_like(PROSE[0])
+    assert not is_headline_like("By Jane Doe and John Smith in London today")
+    lines = [*MENU, HEADLINE, "By Jane Doe", *PROSE]
+    kept = [False] * (len(MENU) + 2) + [True] * len(PROSE)
+    assert find_title_index(lines, kept) == len(MENU)
+    assert name_removal_reason("Share on Facebook") == "share"
+    assert name_removal_reason("Privacy Policy") == "legal"
+    assert name_removal_reason("Related stories") == "related"
+    assert name_removal_reason("Zebra quartz") == "other"
+
+
+def test_shipped_classifier_cleans_a_handwritten_page() -> None:
+    text = "\n".join(_page())
+    kept, removed = remove_boilerplate("a0123456789abcdef", text)
+    kept_lines = [line for line in kept.split("\n") if line]
+    for paragraph in PROSE:
+        assert paragraph in kept_lines
+    for line in [*MENU, *FOOTER]:
+        assert line not in kept_lines
+    assert kept_lines[0] == HEADLINE
+    removed_text = {r.text: r for r in removed}
+    assert set(MENU) <= set(removed_text)
+    assert removed_text["Share on Facebook"].reason == "share"
+    assert removed_text["Home"].rule_id in {"line_classifier", "nav_read_more"}
+    assert all(r.line_no == text.split("\n").index(r.text) + 1 for r in removed)
+    again, removed_again = remove_boilerplate("a0123456789abcdef", kept)
+    assert again == kept and removed_again == ()
+
+
+@pytest.fixture(scope="module")
+def tiny_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Twelve handwritten pages: enough rows for LightGBM to learn something."""
+    folder = tmp_path_factory.mktemp("corpus")
+    for i in range(12):
+        prose = PROSE[i % 4:] + PROSE[: i % 4]
+        (folder / f"p{i:02d}.raw.txt").write_text("\n".join(_page(prose)), "utf-8")
+        (folder / f"p{i:02d}.gold.txt").write_text("\n".join(prose), "utf-8")
+    return folder
+
+
+def test_training_is_deterministic_and_models_load(tiny_corpus: Path, tmp_path: Path) -> None:
+    import lightgbm as lgb
+
+    first = train_line_classifier([tiny_corpus], rounds=5)
+    second = train_line_classifier([tiny_corpus], rounds=5)
+    save_models(*first, tmp_path / "a")
+    save_models(*second, tmp_path / "b")
+    for name in ("stage1", "stage2"):
+        a = (tmp_path / "a" / f"line_classifier_{name}.txt").read_text()
+        assert a == (tmp_path / "b" / f"line_classifier_{name}.txt").read_text()
+        booster = lgb.Booster(model_str=a)
+        assert booster.num_feature() == len(
+            FEATURE_NAMES if name == "stage1" else STAGE2_FEATURE_NAMES)

@@ -1,0 +1,137 @@
+"""Quality floors: the cleaner scores at least quality/floors.json on the dev corpora."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from newsfacts.evaluate.clean import (
+    NEWSFACTS,
+    TRAFILATURA_NEWSFACTS,
+    evaluate_clean_corpus,
+    evaluate_html_corpus,
+    load_html_to_text,
+)
+from newsfacts.evaluate.shingles import Scores
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOORS_PATH = ROOT / "quality" / "floors.json"
+BOILERPLATE = ROOT.parent / "shared" / "eval" / "boilerplate"
+METRICS = {"precision", "recall", "f1"}
+TASKS = {"clean", "clean_html"}
+
+Floors = dict[str, dict[str, dict[str, float]]]  # task -> corpus -> metric -> floor
+
+
+def load_floors() -> Floors:
+    """The floors by task, corpus and metric; keys starting with "_" are comments."""
+    data = json.loads(FLOORS_PATH.read_text(encoding="utf-8"))
+    return {task: sets for task, sets in data.items() if not task.startswith("_")}
+
+
+def floor_cases() -> list[tuple[str, str]]:
+    return [(task, corpus) for task, sets in sorted(load_floors().items()) for corpus in sets]
+
+
+def score_corpus(task: str, corpus_dir: Path) -> Scores:
+    """Our system's scores for one task; only ours runs, to keep CI time down."""
+    if task == "clean":
+        return evaluate_clean_corpus(corpus_dir, with_baseline=False).system(NEWSFACTS).scores
+    html_to_text, why_not = load_html_to_text()
+    if html_to_text is None:
+        pytest.skip(why_not)
+    evaluation = evaluate_html_corpus(corpus_dir, include_trafilatura=False)
+    return evaluation.system(TRAFILATURA_NEWSFACTS).scores
+
+
+def test_floors_are_known_tasks_and_metrics_with_numbers_in_0_1() -> None:
+    floors = load_floors()
+    assert floors, "quality/floors.json holds no floors"
+    assert set(floors) <= TASKS
+    for sets in floors.values():
+        for metrics in sets.values():
+            assert metrics and set(metrics) <= METRICS
+            for floor in metrics.values():
+                assert isinstance(floor, int | float) and not isinstance(floor, bool)
+                assert math.isfinite(floor) and 0.0 <= floor <= 1.0
+
+
+@pytest.mark.eval
+@pytest.mark.parametrize(("task", "corpus"), floor_cases())
+def test_score_is_at_least_the_floor(task: str, corpus: str) -> None:
+    corpus_dir = BOILERPLATE / corpus
+    if not corpus_dir.is_dir():
+        pytest.skip(f"dev corpus absent: {corpus_dir} (../shared/eval is not mounted)")
+    scores = score_corpus(task, corpus_dir)
+    floors = load_floors()[task][corpus]
+    print(f"{task}/{corpus}: P={scores.precision:.4f} R={scores.recall:.4f} "
+          f"F1={scores.f1:.4f} on {scores.documents} docs; floors {floors}")
+    assert scores.documents > 0
+    for metric, floor in floors.items():
+        score = getattr(scores, metric)
+        assert score >= floor, f"{task}/{corpus} {metric} {score:.4f} fell below floor {floor}"
+
+
+@pytest.mark.eval
+def test_html_path_beats_trafilatura_alone() -> None:
+    """Issue #3: trafilatura + our cleaner scores above trafilatura alone, in the same run."""
+    corpus_dir = BOILERPLATE / "aeb"
+    if not corpus_dir.is_dir():
+        pytest.skip(f"dev corpus absent: {corpus_dir} (../shared/eval is not mounted)")
+    evaluation = evaluate_html_corpus(corpus_dir, include_trafilatura=True)
+    ours = evaluation.system(TRAFILATURA_NEWSFACTS).scores
+    alone = evaluation.system("trafilatura").scores
+    print(f"trafilatura F1={alone.f1:.4f}, trafilatura+newsfacts F1={ours.f1:.4f}")
+    assert ours.f1 > alone.f1
+
+
+ARTICLE = "Crews fought the blaze for six hours.\nThe fire started in a warehouse near the river."
+PAGE = f"Share on Facebook | Twitter | WhatsApp\n{ARTICLE}\nimages_1\nRead more »"
+
+
+@pytest.fixture
+def tiny_corpus(tmp_path: Path) -> Path:
+    """Two pages of our own text with gold, and one raw page without gold (ignored)."""
+    corpus = tmp_path / "tiny"
+    corpus.mkdir()
+    for doc_id in ("a", "b"):
+        (corpus / f"{doc_id}.raw.txt").write_text(PAGE, encoding="utf-8")
+        (corpus / f"{doc_id}.gold.txt").write_text(ARTICLE, encoding="utf-8")
+    (corpus / "c.raw.txt").write_text(PAGE, encoding="utf-8")
+    return corpus
+
+
+def test_evaluation_scores_the_cleaner_beside_keep_everything(tiny_corpus: Path) -> None:
+    def keep_article_lines(text: str) -> str:
+        return "\n".join(line for line in text.splitlines() if line.endswith("."))
+
+    evaluation = evaluate_clean_corpus(tiny_corpus, clean=keep_article_lines)
+    assert evaluation.doc_ids == ("a", "b")
+    assert [s.name for s in evaluation.systems] == ["keep everything", NEWSFACTS]
+    assert evaluation.system(NEWSFACTS).scores == Scores(1.0, 1.0, 1.0, 2)
+    baseline = evaluation.system("keep everything").scores
+    assert baseline.recall == 1.0
+    assert baseline.precision < 1.0
+
+
+def test_eval_clean_command_prints_the_table_and_writes_json(
+    tiny_corpus: Path, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from newsfacts.cli import app
+
+    out = tmp_path / "scores.json"
+    result = CliRunner().invoke(
+        app, ["eval", "clean", "--corpus", str(tiny_corpus), "--per-doc", "--json", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "keep everything" in result.output
+    assert "worst 2 by newsfacts F1" in result.output
+    systems = json.loads(out.read_text(encoding="utf-8"))["evaluations"][0]["systems"]
+    assert [s["name"] for s in systems] == ["keep everything", NEWSFACTS]
+    assert [d["doc_id"] for d in systems[1]["per_doc"]] == ["a", "b"]
+    assert all(0.0 <= s["f1"] <= 1.0 for s in systems)
