@@ -215,7 +215,9 @@ def _context() -> Any:
     # GX turns on logging.captureWarnings for the whole process on import; give warnings back
     # to Python, and keep its INFO chatter ("Created temporary directory ...") out of runs.
     logging.captureWarnings(False)
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    # (one of its modules pins its own logger to INFO, so the parent's level is not enough)
+    for name in ("great_expectations", "great_expectations.data_context.types.base"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return context
