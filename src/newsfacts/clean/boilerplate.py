@@ -160,9 +160,8 @@ def remove_boilerplate(
     """Drop boilerplate lines; return the kept text and the removed lines (1-based numbers).
 
     Rounds repeat until nothing more is removed, so cleaning a cleaned text changes nothing
-    (each round keeps a subset of the lines it is given, so this ends). Blank lines are
-    kept as paragraph breaks, and runs of them are collapsed to one. With `threshold` None
-    only the line rules apply.
+    (each round keeps a subset of the lines it is given, so this ends). Each kept line
+    becomes a paragraph. With `threshold` None only the line rules apply.
     """
     all_lines = text.split("\n")
     alive = [i for i, line in enumerate(all_lines) if line.strip()]
@@ -178,8 +177,7 @@ def remove_boilerplate(
         for i, line in enumerate(all_lines)
         if line.strip() and i not in alive_set
     )
-    kept_text = "\n".join(ln if i in alive_set else "" for i, ln in enumerate(all_lines))
-    return collapse_blank_lines(kept_text), removed
+    return join_paragraphs([all_lines[i] for i in alive]), removed
 
 
 def removal_record(article_id: str, line_no: int, line: str) -> BoilerplateLine:
@@ -191,9 +189,10 @@ def removal_record(article_id: str, line_no: int, line: str) -> BoilerplateLine:
                            CLASSIFIER_RULE_ID)
 
 
-BLANK_RUNS = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
+def join_paragraphs(lines: list[str]) -> str:
+    """Kept lines as paragraphs, one blank line between them.
 
-
-def collapse_blank_lines(text: str) -> str:
-    """One blank line between paragraphs, none at either end."""
-    return BLANK_RUNS.sub("\n\n", text).strip()
+    Scraped text has one block per line (with or without blank lines between), so each line
+    is a paragraph. Hard-wrapped text would come out one paragraph per line: not handled yet.
+    """
+    return "\n\n".join(line.strip() for line in lines)
