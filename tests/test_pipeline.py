@@ -193,3 +193,44 @@ def test_duckdb_command_line_reads_the_release(seed_release: Path) -> None:
          "2018-01-01"],
         ["Maduro and Putin Talk Cooperation via Telephone", "Caracas", "2017-07-11"],
     ]
+
+
+def test_html_and_scraped_text_go_through_the_whole_pipeline(tmp_path: Path) -> None:
+    """A page as HTML and a page as scraped text (menus, one block per line) both publish."""
+    paragraphs = [
+        "LONDON (Reuters) - The central bank raised interest rates on Thursday for the third"
+        " time this year, saying inflation was still far above its target.",
+        "The governor told reporters that further increases could not be ruled out if prices"
+        " kept rising at the current pace through the winter months.",
+        "Markets had expected the move, and the pound was little changed after the decision"
+        " was announced at noon in the capital.",
+    ]
+    headline = "Bank of England raises rates again as inflation bites"
+    source = tmp_path / "mixed"
+    source.mkdir()
+    body_html = "".join(f"<p>{p}</p>" for p in paragraphs)
+    (source / "page.html").write_text(
+        f"<html><head><title>{headline}</title></head><body><nav><a href='/'>Home</a>"
+        f"<a href='/w'>World</a></nav><article><h1>{headline}</h1>{body_html}</article>"
+        "<footer>© 2024 Example News. All rights reserved.</footer></body></html>",
+        encoding="utf-8")
+    menu = ["Home", "World", "Business", "Markets", "Sport", "Search"]
+    footer = ["Share on Facebook", "Related stories", "Privacy Policy", "© 2024 Example News"]
+    (source / "scraped.txt").write_text(
+        "\n".join([*menu, headline, "By Jane Doe", *paragraphs, *footer]), encoding="utf-8")
+    summary = run_build(source, tmp_path / "out")
+    import pyarrow.parquet as pq
+
+    rows = {r["source_uri"]: r for r in
+            pq.read_table(summary.release_path / "articles.parquet").to_pylist()}
+    assert sorted(rows) == ["mixed/page.html", "mixed/scraped.txt"]
+    for row in rows.values():
+        assert row["title"] == headline
+        assert row["body"].split("\n\n") == paragraphs
+        assert (row["dateline_place"], row["dateline_country"], row["credit"]) == (
+            "London", "GB", "Reuters")
+    removed = pq.read_table(summary.release_path / "boilerplate.parquet").to_pylist()
+    scraped_removed = {r["text"] for r in removed
+                       if r["article_id"] == rows["mixed/scraped.txt"]["article_id"]}
+    assert {*menu, *footer} <= scraped_removed
+    assert rows["mixed/scraped.txt"]["author"] == "Jane Doe"

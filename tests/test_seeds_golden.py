@@ -123,3 +123,13 @@ def _asdict(article: Article) -> dict:
     from dataclasses import fields
 
     return {f.name: getattr(article, f.name) for f in fields(article)}
+
+
+def test_byline_under_the_headline_becomes_the_author() -> None:
+    from newsfacts.extract.article import split_byline
+
+    assert split_byline(["By Jane Doe", "Text."]) == ("Jane Doe", ["Text."])
+    assert split_byline(["By Jane Doe and John O'Neill", "x"]) == ("Jane Doe and John O'Neill",
+                                                                   ["x"])
+    assert split_byline(["By the time he arrived, it was over.", "x"]) == (
+        None, ["By the time he arrived, it was over.", "x"])

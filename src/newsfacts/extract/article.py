@@ -14,6 +14,10 @@ MAX_STANDFIRST_WORDS = 80
 # How many paragraphs after the headline may come before the dateline paragraph.
 MAX_PARAGRAPHS_BEFORE_DATELINE = 2
 WORD = re.compile(r"\w+(?:[’'\-.]\w+)*")
+# "By Jane Doe", "By Jane Doe and John Smith", "By JANE DOE, Reuters": a byline paragraph.
+NAME = r"[A-Z][\w.'’\-]+(?:\s+[A-Z][\w.'’\-]+){0,3}"
+BYLINE = re.compile(rf"^By\s+(?P<author>{NAME}(?:(?:,\s*|\s+and\s+){NAME}){{0,3}})\.?$")
+MIN_STANDFIRST_WORDS = 6
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -26,6 +30,13 @@ def count_words(text: str) -> int:
     return len(WORD.findall(text))
 
 
+def split_byline(paragraphs: list[str]) -> tuple[str | None, list[str]]:
+    """The author named by a byline paragraph right under the headline, and the rest."""
+    if paragraphs and (match := BYLINE.match(paragraphs[0])):
+        return match.group("author"), paragraphs[1:]
+    return None, paragraphs
+
+
 def count_standfirst_paragraphs(paragraphs: list[str]) -> int:
     """How many leading paragraphs form a standfirst: those before a dateline paragraph.
 
@@ -36,7 +47,7 @@ def count_standfirst_paragraphs(paragraphs: list[str]) -> int:
     for index in range(1, min(len(paragraphs), MAX_PARAGRAPHS_BEFORE_DATELINE + 1)):
         if find_dateline(paragraphs[index]) is not None:
             words = count_words(" ".join(paragraphs[:index]))
-            return index if words <= MAX_STANDFIRST_WORDS else 0
+            return index if MIN_STANDFIRST_WORDS <= words <= MAX_STANDFIRST_WORDS else 0
     return 0
 
 
@@ -58,7 +69,7 @@ def extract_article(clean: CleanArticle) -> Article | Rejection:
     title = paragraphs[0]
     if "\n" in title or len(title) > MAX_TITLE_CHARS:
         return reject(clean, "extract_no_title", "first paragraph is not a headline")
-    rest = paragraphs[1:]
+    author, rest = split_byline(paragraphs[1:])
     if not rest:
         return reject(clean, "extract_empty_body", "nothing after the headline")
     n_standfirst = count_standfirst_paragraphs(rest)
@@ -74,7 +85,7 @@ def extract_article(clean: CleanArticle) -> Article | Rejection:
         site=dateline.site if dateline else None,
         title=title,
         standfirst=standfirst,
-        author=None,
+        author=author,
         credit=dateline.credit if dateline else None,
         body=body,
         language=clean.language,
