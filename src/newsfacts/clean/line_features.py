@@ -6,7 +6,7 @@ import json
 import math
 import re
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import numpy as np
@@ -76,46 +76,69 @@ CUE_GROUPS = ("share", "navigation", "related", "comments", "legal", "media", "b
               "advertisement")
 
 
+@cache
+def cue_index() -> dict[str, tuple[int, ...]]:
+    """Cue word -> the indices (in CUE_GROUPS) of the groups it belongs to."""
+    cues = line_cues()
+    words = sorted(set().union(*cues.values()))
+    return {w: tuple(g for g, name in enumerate(CUE_GROUPS) if w in cues[name]) for w in words}
+
+
 def cue_shares(lowered: list[str]) -> list[float]:
     """Per cue group, the share of a line's words that are cues of that group."""
     if not lowered:
         return [0.0] * len(CUE_GROUPS)
-    cues = line_cues()
-    return [sum(t in cues[g] for t in lowered) / len(lowered) for g in CUE_GROUPS]
+    index = cue_index()
+    counts = [0] * len(CUE_GROUPS)
+    for token in lowered:
+        for group in index.get(token, ()):
+            counts[group] += 1
+    return [count / len(lowered) for count in counts]
+
+
+DUPLICATE_COLUMN = BASE_FEATURES.index("is_duplicate")
 
 
 def base_features(line: str, duplicate: bool) -> list[float]:
     """Features of one line on its own (order: BASE_FEATURES)."""
-    stripped = line.strip()
+    features = list(line_statistics(line.strip()))
+    features.insert(DUPLICATE_COLUMN, float(duplicate))
+    return features
+
+
+@lru_cache(maxsize=1 << 16)
+def line_statistics(stripped: str) -> tuple[float, ...]:
+    """The features of a stripped line that do not depend on the page (cached: menus repeat,
+    and each cleaning round sees the same lines again)."""
     tokens = TOKEN.findall(stripped)
     n_chars = len(stripped)
     n_tokens = len(tokens)
     words = stopwords()
     lowered = [t.lower() for t in tokens]
-    letters = sum(ch.isalpha() for ch in stripped)
-    return [
+    letters = sum(map(str.isalpha, stripped))
+    capitalised = sum(t[0].isupper() for t in tokens)
+    return (
         math.log1p(n_chars),
         math.log1p(n_tokens),
         float(bool(stripped) and stripped[-1] in TERMINAL),
-        sum(t[0].isupper() for t in tokens) / n_tokens if n_tokens else 0.0,
-        sum(ch.isdigit() for ch in stripped) / n_chars if n_chars else 0.0,
+        capitalised / n_tokens if n_tokens else 0.0,
+        sum(map(str.isdigit, stripped)) / n_chars if n_chars else 0.0,
         letters / n_chars if n_chars else 0.0,
         sum(t in words for t in lowered) / n_tokens if n_tokens else 0.0,
         stripped.count(",") / n_tokens if n_tokens else 0.0,
         float(bool(SEPARATORS.search(stripped))),
         float(bool(IMAGE_PLACEHOLDER.match(stripped))),
-        float(duplicate),
         sum(map(len, tokens)) / n_tokens if n_tokens else 0.0,
         float(bool(stripped) and stripped[0].islower()),
         float(bool(DATE_OR_TIME.search(stripped))),
         float(bool(BYLINE.match(stripped))),
         float(bool(LEGAL.search(stripped))),
-        sum(ch.isupper() for ch in stripped) / letters if letters else 0.0,
+        sum(map(str.isupper, stripped)) / letters if letters else 0.0,
         float(bool(COMMENT_MARKER.search(stripped))),
         float(3 <= n_tokens <= 14 and stripped[-1:] not in TERMINAL
-              and sum(t[0].isupper() for t in tokens) >= n_tokens / 2),
+              and capitalised >= n_tokens / 2),
         *cue_shares(lowered),
-    ]
+    )
 
 
 def _shift(column: np.ndarray, offset: int, fill: float = -1.0) -> np.ndarray:
