@@ -20,5 +20,5 @@ run: setup  ## build and publish a release from seeds/ with the Prefect flow (em
 	$(PY) -m flows.build --source seeds --out datasets
 
 test: setup  ## lint, then every test
-	$(VENV)/bin/ruff check src flows tests
+	$(VENV)/bin/ruff check src flows tests bench
 	$(VENV)/bin/pytest
