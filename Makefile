@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test lint eval clean-prefect
+.PHONY: setup run test eval
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "newsfacts needs Python 3.11+"'
@@ -22,3 +22,8 @@ run: setup  ## build and publish a release from seeds/ with the Prefect flow (em
 test: setup  ## lint, then every test
 	$(VENV)/bin/ruff check src flows tests bench
 	$(VENV)/bin/pytest
+
+EVAL := ../shared/eval
+eval: setup  ## print the cleaner's scores on the dev corpora (needs ../shared/eval)
+	$(VENV)/bin/newsfacts eval clean --corpus $(EVAL)/boilerplate/aeb --html
+	$(VENV)/bin/newsfacts eval clean --corpus $(EVAL)/boilerplate/dragnet
