@@ -66,14 +66,13 @@ def read_text(path: Path) -> str:
 
 
 def read_html(path: Path) -> str:
-    """A gzipped page, decoded the way trafilatura decodes bytes.
+    """A gzipped page, decoded as our HTML ingest decodes it (BOM, declared charset, UTF-8).
 
-    Decoded once, so that both HTML systems get the same string and differ only in extraction
-    (every aeb page is UTF-8 anyway).
+    Decoded once, so that both HTML systems get the same string and differ only in extraction.
     """
-    from trafilatura.utils import decode_file
+    from newsfacts.ingest.html import decode_html_bytes
 
-    return str(decode_file(gzip.decompress(path.read_bytes())))
+    return decode_html_bytes(gzip.decompress(path.read_bytes()))
 
 
 def clean_with_newsfacts(doc_id: str, text: str, text_format: TextFormat = "text") -> str:

@@ -14,13 +14,14 @@ TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 
 
-def bytes_to_text_for(path: Path) -> Callable[[bytes], str] | None:
-    """How to turn this file's bytes into article text, or None when it is not an article."""
+def bytes_to_text_for(path: Path) -> tuple[Callable[[bytes], str], TextFormat] | None:
+    """How to turn this file's bytes into article text and what that text is, or None when
+    the file is not an article."""
     name = path.name.lower()
     if name.endswith(HTML_SUFFIXES):
-        return html_bytes_to_text
+        return html_bytes_to_text, "html"
     if name.endswith(TEXT_SUFFIXES):
-        return decode_article_bytes
+        return decode_article_bytes, "text"
     return None
 
 
@@ -47,11 +48,10 @@ def read_folder(root: Path) -> Iterator[RawArticle | Rejection]:
     """Yield a RawArticle or a Rejection per file; an unreadable file never stops the run."""
     for path in list_article_files(root):
         uri = source_uri_for(root, path)
-        to_text = bytes_to_text_for(path) or decode_article_bytes
+        to_text, text_format = bytes_to_text_for(path) or (decode_article_bytes, "text")
         try:
             data = path.read_bytes()
         except OSError as exc:
             yield Rejection(uri, None, None, "ingest", "ingest_unreadable", f"{uri}: {exc}")
             continue
-        text_format: TextFormat = "html" if to_text is html_bytes_to_text else "text"
         yield raw_article_from_bytes(uri, data, to_text, text_format)
