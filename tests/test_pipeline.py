@@ -16,8 +16,9 @@ from newsfacts.pipeline import ReleaseBlocked, run_build
 from newsfacts.publish.release import latest_version
 
 RELEASE_FILES = sorted(
-    [f"{t}.{ext}" for t in ("articles", "boilerplate", "rejected") for ext in ("csv", "parquet")]
-    + ["articles.jsonld", "run.json", "SHA256SUMS", "validation.json"]
+    [f"{t}.{ext}" for t in ("articles", "boilerplate", "entities", "mentions", "rejected")
+     for ext in ("csv", "parquet")]
+    + ["newsfacts.jsonld", "run.json", "SHA256SUMS", "validation.json"]
 )
 
 
@@ -72,10 +73,17 @@ def test_pandas_and_polars_read_the_schema_types(seed_release: Path) -> None:
 def test_jsonld_release_expands(seed_release: Path) -> None:
     from pyld import jsonld
 
-    document = json.loads((seed_release / "newsfacts" / "latest" / "articles.jsonld").read_text())
+    document = json.loads((seed_release / "newsfacts" / "latest" / "newsfacts.jsonld").read_text())
     expanded = jsonld.expand(document)
-    assert len(expanded) == 2
-    assert all(n["@type"] == ["https://schema.org/NewsArticle"] for n in expanded)
+    articles = [n for n in expanded if n["@type"] == ["https://schema.org/NewsArticle"]]
+    assert len(articles) == 2
+    node_ids = {n["@id"] for n in expanded}
+    for article in articles:  # every entity an article mentions is a node of the graph
+        linked = {m["@id"] for m in article["https://schema.org/mentions"]}
+        assert linked and linked <= node_ids
+    people = [n for n in expanded if n["@type"] == ["https://schema.org/Person"]]
+    names = {n["https://schema.org/name"][0]["@value"] for n in people}
+    assert {"Nicolás Maduro", "Vladimir Putin"} <= names
 
 
 def test_run_json_records_inputs_counts_and_code(seed_release: Path) -> None:
@@ -83,7 +91,8 @@ def test_run_json_records_inputs_counts_and_code(seed_release: Path) -> None:
     assert info["version"] == "v0001"
     assert [i["source_uri"] for i in info["inputs"]] == [
         "seeds/000_c1accda924f0f9d8.txt", "seeds/004_b37bf997956b9fa5.txt"]
-    assert info["counts"]["rows"] == {"articles": 2, "boilerplate": 4, "rejected": 0}
+    assert info["counts"]["rows"] == {"articles": 2, "boilerplate": 4, "entities": 24,
+                                      "mentions": 67, "rejected": 0}
     assert info["settings"] == {"source": "seeds", "source_kind": "folder", "batch_size": 500}
     assert info["code"]["newsfacts"] == pipeline.__version__
 
@@ -141,8 +150,6 @@ def test_failing_rows_are_quarantined_with_their_children(
     monkeypatch.setattr(pipeline, "batch_to_tables", with_a_bad_language)
     summary = run_build(seeds_dir, tmp_path)
     assert summary.rows["articles"] == 1
-    assert summary.rejected == {"validate/validate_pattern": 1,
-                                "validate/validate_parent_rejected": 3}
     import pyarrow.parquet as pq
 
     rejected = pq.read_table(summary.release_path / "rejected.parquet").to_pylist()
@@ -150,8 +157,15 @@ def test_failing_rows_are_quarantined_with_their_children(
     assert bad["table_name"] == "articles"
     assert json.loads(bad["row_json"])["language"] == "english"
     assert "language" in bad["detail"]
-    assert {r["table_name"] for r in rejected if r["reason"] == "validate_parent_rejected"} == {
-        "boilerplate"}
+    children = [r for r in rejected if r["reason"] == "validate_parent_rejected"]
+    assert {r["table_name"] for r in children} == {"boilerplate", "mentions"}
+    assert {r["article_id"] for r in children} == {bad["article_id"]}
+    assert summary.rejected == {"validate/validate_pattern": 1,
+                                "validate/validate_parent_rejected": len(children)}
+    for table in ("boilerplate", "mentions"):  # nothing of the article is left published
+        published = pq.read_table(summary.release_path / f"{table}.parquet")
+        assert bad["article_id"] not in published.column("article_id").to_pylist()
+        assert published.num_rows > 0
 
 
 def test_a_broken_table_blocks_publishing(

@@ -35,6 +35,8 @@ def _frictionless_type(hint: object) -> tuple[str, bool]:
         (hint,) = [a for a in args if a is not type(None)]
     if typing.get_origin(hint) is typing.Literal:
         return "string", nullable
+    if typing.get_origin(hint) is tuple:
+        return "array", nullable
     return PY_TO_FRICTIONLESS[hint], nullable  # type: ignore[index]
 
 

@@ -15,8 +15,19 @@ from newsfacts import __version__
 from newsfacts.clean.article import clean_article
 from newsfacts.clean.boilerplate import rules_version
 from newsfacts.extract.article import extract_article
+from newsfacts.extract.entities import extract_entities
+from newsfacts.extract.nlp import parse_texts
 from newsfacts.ingest.folder import read_folder
-from newsfacts.records import BatchResult, RawArticle, Rejection, Stage
+from newsfacts.records import (
+    Article,
+    BatchResult,
+    EntityFact,
+    Mention,
+    RawArticle,
+    Rejection,
+    Span,
+    Stage,
+)
 from newsfacts.tables import batch_to_tables, records_to_table, row_to_json
 
 DATASET = "newsfacts"
@@ -95,8 +106,67 @@ def crash_rejection(item: RawArticle, stage: Stage, exc: Exception) -> Rejection
 
 
 def process_batch(items: Iterable[Item]) -> BatchResult:
-    """Clean and extract a batch of articles."""
-    return BatchResult.merge([process_item(item) for item in items])
+    """Clean and extract a batch of articles, then find their entities in one NLP pass."""
+    results = [process_item(item) for item in items]
+    articles = [a for r in results for a in r.articles]
+    return BatchResult.merge([*results, extract_batch_entities(articles)])
+
+
+def extract_batch_entities(articles: Sequence[Article]) -> BatchResult:
+    """Mentions and entity facts of articles, parsed together (spaCy batches are faster).
+
+    If the batch parse fails, each article is parsed alone so that only the broken one is
+    reported (`extract_entities_error`); its article row is still published.
+    """
+    if not articles:
+        return BatchResult((), (), ())
+    try:
+        parsed = list(parse_texts(a.body for a in articles))
+    except Exception:
+        return BatchResult.merge([entity_crash(a) for a in articles])
+    mentions: list[Mention] = []
+    facts: list[EntityFact] = []
+    rejected: list[Rejection] = []
+    for article, doc in zip(articles, parsed, strict=True):
+        try:
+            found_mentions, found_facts = extract_entities(
+                article.article_id, doc, dateline_span(article))
+        except Exception as exc:
+            rejected.append(entity_rejection(article, exc))
+            continue
+        mentions += found_mentions
+        facts += found_facts
+    return BatchResult((), (), tuple(rejected), tuple(mentions), tuple(facts))
+
+
+def dateline_span(article: Article) -> Span | None:
+    """The dateline's span in the body, left out of entity extraction."""
+    if article.dateline is None or article.dateline_start is None:
+        return None
+    return Span(article.dateline_start, article.dateline_end or article.dateline_start,
+                article.dateline)
+
+
+def entity_rejection(article: Article, exc: Exception) -> Rejection:
+    """The record of an article whose entities could not be extracted."""
+    return Rejection(
+        source_uri=article.source_uri,
+        article_id=article.article_id,
+        raw_sha256=article.raw_sha256,
+        stage="extract",
+        reason="extract_entities_error",
+        detail=f"{article.source_uri}: {type(exc).__name__}: {exc}",
+    )
+
+
+def entity_crash(article: Article) -> BatchResult:
+    """Parse one article alone; a failure becomes its Rejection."""
+    try:
+        doc = next(parse_texts([article.body]))
+        mentions, facts = extract_entities(article.article_id, doc, dateline_span(article))
+    except Exception as exc:
+        return BatchResult((), (), (entity_rejection(article, exc),))
+    return BatchResult((), (), (), mentions, facts)
 
 
 # ---------------------------------------------------------------- validate
@@ -125,27 +195,33 @@ def quarantine_rows(
 
 
 def drop_orphans(
-    table_name: str, table: pa.Table, article_ids: set[str], source_of: dict[str, str]
+    table_name: str, table: pa.Table, column: str, parent_ids: set[str],
+    source_of: dict[str, str],
 ) -> tuple[pa.Table, list[Rejection]]:
-    """Quarantine rows whose article was quarantined (reason `validate_parent_rejected`)."""
-    ids = table.column("article_id").to_pylist()
+    """Quarantine rows pointing at a quarantined parent (reason `validate_parent_rejected`)."""
+    if not parent_ids or column not in table.column_names:
+        return table, []
     rows = table.to_pylist()
     rejections = [
         Rejection(
-            source_uri=source_of.get(row["article_id"], row["article_id"]),
-            article_id=row["article_id"],
+            source_uri=source_of.get(row.get("article_id") or "", row.get("article_id") or ""),
+            article_id=row.get("article_id"),
             raw_sha256=None,
             stage="validate",
             reason="validate_parent_rejected",
-            detail=f"{table_name} row of article {row['article_id']}, which failed validation",
+            detail=f"{table_name} row pointing at {column} {row[column]}, which failed validation",
             table_name=table_name,
             row_json=row_to_json(row),
         )
         for row in rows
-        if row["article_id"] in article_ids
+        if row[column] in parent_ids
     ]
-    keep = pa.array([i not in article_ids for i in ids], type=pa.bool_())
+    keep = pa.array([row[column] not in parent_ids for row in rows], type=pa.bool_())
     return table.filter(keep), rejections
+
+
+# Child tables and the parent key their rows point at, checked after the parent's validation.
+PARENT_KEYS = {"articles": "article_id", "entities": "entity_id"}
 
 
 def validate_tables(
@@ -153,6 +229,8 @@ def validate_tables(
 ) -> tuple[dict[str, pa.Table], dict[str, dict[str, Any]]]:
     """Validate every table; quarantine failing rows into `rejected`; block a broken table.
 
+    Tables go parent first (schemas.TABLE_NAMES order): when an article or entity row is
+    quarantined, the rows of later tables that point at it follow it into `rejected`.
     Raises ReleaseBlocked when any table fails as a whole (wrong columns or types).
     """
     from newsfacts.schemas import load_schemas
@@ -163,35 +241,28 @@ def validate_tables(
     errors: list[str] = []
     quarantined: list[Rejection] = []
     result = dict(tables)
+    articles = result["articles"]
+    source_of = dict(zip(articles.column("article_id").to_pylist(),
+                         articles.column("source_uri").to_pylist(), strict=True))
+    dropped: dict[str, set[str]] = {}
 
-    articles_report = validate_table(schemas["articles"], result["articles"])
-    reports["articles"] = articles_report.to_dict()
-    if articles_report.table_ok:
-        before = set(result["articles"].column("article_id").to_pylist())
-        source_of = dict(zip(result["articles"].column("article_id").to_pylist(),
-                             result["articles"].column("source_uri").to_pylist(), strict=True))
-        result["articles"], rejected = quarantine_rows(
-            "articles", result["articles"], articles_report.failing_rows()
-        )
-        quarantined += rejected
-        dropped = before - set(result["articles"].column("article_id").to_pylist())
-        if dropped and "article_id" in result["boilerplate"].column_names:
-            result["boilerplate"], orphans = drop_orphans(
-                "boilerplate", result["boilerplate"], dropped, source_of
-            )
+    for name in (n for n in schemas if n != "rejected"):
+        for parent, column in PARENT_KEYS.items():
+            result[name], orphans = drop_orphans(name, result[name], column,
+                                                 dropped.get(parent, set()), source_of)
             quarantined += orphans
-    else:
-        errors += [f"articles: {e}" for e in articles_report.table_errors]
-
-    boilerplate_report = validate_table(schemas["boilerplate"], result["boilerplate"])
-    reports["boilerplate"] = boilerplate_report.to_dict()
-    if boilerplate_report.table_ok:
-        result["boilerplate"], rejected = quarantine_rows(
-            "boilerplate", result["boilerplate"], boilerplate_report.failing_rows()
-        )
+        report = validate_table(schemas[name], result[name])
+        reports[name] = report.to_dict()
+        if not report.table_ok:
+            errors += [f"{name}: {e}" for e in report.table_errors]
+            continue
+        before = result[name]
+        result[name], rejected = quarantine_rows(name, before, report.failing_rows())
         quarantined += rejected
-    else:
-        errors += [f"boilerplate: {e}" for e in boilerplate_report.table_errors]
+        if name in PARENT_KEYS:
+            key = PARENT_KEYS[name]
+            dropped[name] = (set(before.column(key).to_pylist())
+                             - set(result[name].column(key).to_pylist()))
 
     if quarantined:
         all_rejected = result["rejected"].to_pylist() + [
@@ -218,7 +289,7 @@ def validate_tables(
 def release_writer(tables: dict[str, pa.Table], reports: dict[str, dict[str, Any]]):  # type: ignore[no-untyped-def]
     """A function that writes every file of a release into a folder."""
     from newsfacts.publish.csv import write_csv
-    from newsfacts.publish.jsonld import articles_graph, write_jsonld
+    from newsfacts.publish.jsonld import dataset_graph, write_jsonld
     from newsfacts.publish.parquet import write_parquet
     from newsfacts.schemas import load_schemas
 
@@ -226,8 +297,7 @@ def release_writer(tables: dict[str, pa.Table], reports: dict[str, dict[str, Any
         for name, table in tables.items():
             write_csv(table, folder / f"{name}.csv")
             write_parquet(table, folder / f"{name}.parquet")
-        document = articles_graph(load_schemas()["articles"], tables["articles"])
-        write_jsonld(document, folder / "articles.jsonld")
+        write_jsonld(dataset_graph(load_schemas(), tables), folder / "newsfacts.jsonld")
         (folder / "validation.json").write_text(
             _dumps({"tables": reports}), encoding="utf-8"
         )

@@ -15,6 +15,7 @@ TextFormat = Literal["text", "html"]
 Stage = Literal["ingest", "clean", "extract", "validate"]
 DatePrecision = Literal["day", "month", "year", "unknown"]
 DateSource = Literal["dateline", "text", "metadata", "inferred"]
+EntityType = Literal["PERSON", "ORG", "GPE", "NORP", "LOC"]
 BoilerplateReason = Literal[
     "advertisement", "newsletter", "image_placeholder", "navigation", "share", "related",
     "comments", "legal", "byline", "other",
@@ -141,12 +142,62 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class Mention:
+    """One row of the `mentions` table: a named mention of an entity in an article's body."""
+
+    article_id: str
+    start_char: int
+    end_char: int
+    entity_id: str
+    text: str
+    entity_type: EntityType
+    sentence_index: int
+    role: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityFact:
+    """What one article says about one entity: names used, country and role found there.
+
+    The dataset-level `entities` table is merged from these (see `extract.entities`).
+    """
+
+    article_id: str
+    entity_id: str
+    entity_type: EntityType
+    name: str
+    key: str
+    country: str | None
+    role: str | None
+    sector: str | None
+    aliases: tuple[str, ...]
+    mention_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One row of the `entities` table: a person, organisation, place or group."""
+
+    entity_id: str
+    entity_type: EntityType
+    name: str
+    country: str | None
+    role: str | None
+    sector: str | None
+    aliases: tuple[str, ...]
+    article_count: int
+    mention_count: int
+
+
+@dataclass(frozen=True, slots=True)
 class BatchResult:
     """What processing one batch of raw articles produced."""
 
     articles: tuple[Article, ...]
     boilerplate: tuple[BoilerplateLine, ...]
     rejected: tuple[Rejection, ...]
+    mentions: tuple[Mention, ...] = ()
+    entity_facts: tuple[EntityFact, ...] = ()
 
     @staticmethod
     def merge(results: list[BatchResult]) -> BatchResult:
@@ -155,4 +206,6 @@ class BatchResult:
             articles=tuple(a for r in results for a in r.articles),
             boilerplate=tuple(b for r in results for b in r.boilerplate),
             rejected=tuple(x for r in results for x in r.rejected),
+            mentions=tuple(m for r in results for m in r.mentions),
+            entity_facts=tuple(f for r in results for f in r.entity_facts),
         )

@@ -14,7 +14,8 @@ from typing import Any
 
 import pyarrow as pa
 
-TABLE_NAMES = ("articles", "boilerplate", "rejected")
+# In validation order: a parent table before the tables whose rows point at it.
+TABLE_NAMES = ("articles", "boilerplate", "entities", "mentions", "rejected")
 
 # Frictionless field type -> Arrow type. Dates are calendar dates (Parquet DATE).
 ARROW_TYPES: dict[str, pa.DataType] = {
@@ -24,6 +25,7 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "boolean": pa.bool_(),
     "date": pa.date32(),
     "datetime": pa.timestamp("us", tz="UTC"),
+    "array": pa.list_(pa.string()),  # lists of strings; a JSON array in CSV
 }
 
 SCHEMA_ORG = "https://schema.org/"
@@ -78,8 +80,12 @@ class TableSchema:
 
     @property
     def sort_key(self) -> list[str]:
-        """Rows are sorted by the primary key, then by every other column: a total order."""
-        rest = [c for c in self.column_names if c not in self.primary_key]
+        """Rows are sorted by the primary key, then by every other scalar column.
+
+        List columns cannot be sort keys; the primary key already makes the order total.
+        """
+        rest = [f.name for f in self.fields
+                if f.name not in self.primary_key and f.type != "array"]
         return [*self.primary_key, *rest]
 
     def field(self, name: str) -> Field:

@@ -11,12 +11,15 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from newsfacts.records import Article, BatchResult, BoilerplateLine, Rejection
+from newsfacts.extract.entities import merge_entities
+from newsfacts.records import Article, BatchResult, BoilerplateLine, Entity, Mention, Rejection
 from newsfacts.schemas import TableSchema, load_schemas
 
 RECORD_TYPES: dict[str, type] = {
     "articles": Article,
     "boilerplate": BoilerplateLine,
+    "entities": Entity,
+    "mentions": Mention,
     "rejected": Rejection,
 }
 
@@ -39,13 +42,20 @@ def sort_table(schema: TableSchema, table: pa.Table) -> pa.Table:
 
 
 def batch_to_tables(result: BatchResult) -> dict[str, pa.Table]:
-    """The three tables of a release from the merged batch results."""
+    """The tables of a release from the merged batch results.
+
+    Entities are merged across articles here, the one step that sees the whole dataset.
+    """
     schemas = load_schemas()
-    return {
-        "articles": records_to_table(schemas["articles"], result.articles),
-        "boilerplate": records_to_table(schemas["boilerplate"], result.boilerplate),
-        "rejected": records_to_table(schemas["rejected"], result.rejected),
+    mentions, entities = merge_entities(result.mentions, result.entity_facts)
+    records: dict[str, Sequence[Any]] = {
+        "articles": result.articles,
+        "boilerplate": result.boilerplate,
+        "entities": entities,
+        "mentions": mentions,
+        "rejected": result.rejected,
     }
+    return {name: records_to_table(schemas[name], rows) for name, rows in records.items()}
 
 
 def row_to_json(row: dict[str, Any]) -> str:

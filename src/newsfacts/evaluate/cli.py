@@ -17,6 +17,12 @@ from newsfacts.evaluate.clean import (
     evaluate_clean_corpus,
     evaluate_html_corpus,
 )
+from newsfacts.evaluate.entities import (
+    SCORED_TYPES,
+    EntityEvaluation,
+    evaluate_entity_corpus,
+    overall,
+)
 
 WORST_SHOWN = 20
 
@@ -135,3 +141,39 @@ def clean_command(
     if json_out is not None:
         data = {"evaluations": [evaluation_to_json(e) for e in evaluations]}
         write_json_atomically(json_out, data)
+
+
+def format_entity_scores(evaluation: EntityEvaluation) -> str:
+    """P/R/F1 per type and overall, lenient (overlap) next to exact boundaries."""
+    lines = [f"{'corpus':<12} {'type':<7} {'gold':>5} {'pred':>5}  "
+             f"{'P':>6} {'R':>6} {'F1':>6}   {'exact P':>7} {'R':>6} {'F1':>6}"]
+    rows = [*SCORED_TYPES, "ALL"]
+    for kind in rows:
+        lenient = overall(evaluation.lenient) if kind == "ALL" else evaluation.lenient[kind]
+        exact = overall(evaluation.exact) if kind == "ALL" else evaluation.exact[kind]
+        lines.append(
+            f"{evaluation.corpus:<12} {kind:<7} {lenient.tp + lenient.fn:>5} "
+            f"{lenient.tp + lenient.fp:>5}  {lenient.precision:>6.3f} {lenient.recall:>6.3f} "
+            f"{lenient.f1:>6.3f}   {exact.precision:>7.3f} {exact.recall:>6.3f} {exact.f1:>6.3f}"
+        )
+    lines.append(f"{evaluation.documents} documents, {evaluation.seconds:.1f} s")
+    return "\n".join(lines)
+
+
+@eval_app.command("entities")
+def entities_command(
+    corpus: Annotated[
+        Path, typer.Option(help="An entity set: <id>.txt + <id>.gold.json pairs.")
+    ],
+) -> None:
+    """Score entity mentions (PERSON, ORG, LOC): P/R/F1 on overlap, and on exact boundaries.
+
+    Example: newsfacts eval entities --corpus ../shared/eval/entities/gum-news
+    """
+    if not corpus.is_dir():
+        raise typer.BadParameter(f"not a folder: {corpus}", param_hint="--corpus")
+    evaluation = evaluate_entity_corpus(corpus)
+    if not evaluation.documents:
+        typer.echo(f"note: no <id>.gold.json files in {corpus}", err=True)
+        raise typer.Exit(code=1)
+    typer.echo(format_entity_scores(evaluation))

@@ -1,10 +1,14 @@
-"""CSV writer: UTF-8, RFC 4180 (CRLF, minimal quoting), header row, ISO dates, empty = null."""
+"""CSV writer: UTF-8, RFC 4180 (CRLF, minimal quoting), header row, ISO dates, empty = null.
+
+List cells (e.g. `entities.aliases`) are JSON arrays, as Frictionless `array` fields expect.
+"""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +23,8 @@ def format_cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, list | tuple):
+        return json.dumps(list(value), ensure_ascii=False, separators=(",", ":"))
     return str(value)
 
 

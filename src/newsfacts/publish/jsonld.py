@@ -1,4 +1,9 @@
-"""JSON-LD writer: the articles as a schema.org `NewsArticle` graph."""
+"""JSON-LD writer: one schema.org graph of articles and the entities they mention.
+
+`NewsArticle` nodes link to `Person`, `Organization` and `Place` nodes by `@id` through
+`mentions`; every node keeps the columns of its table (schema.org terms where one fits,
+the dataset's own `nf:` vocabulary otherwise).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,9 @@ import pyarrow as pa
 from newsfacts.schemas import TableSchema, jsonld_context, jsonld_key
 
 ARTICLE_IRI = "https://w3id.org/newsfacts/article/"
+ENTITY_IRI = "https://w3id.org/newsfacts/entity/"
+SCHEMA_ORG_TYPE = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place",
+                   "NORP": "Thing"}
 
 
 def article_node(schema: TableSchema, row: dict[str, Any]) -> dict[str, Any]:
@@ -40,11 +48,51 @@ def place_node(name: str, country: str | None) -> dict[str, Any]:
 
 
 def articles_graph(schema: TableSchema, table: pa.Table) -> dict[str, Any]:
-    """The JSON-LD document for the articles table (rows in table order)."""
+    """The JSON-LD document for the articles table alone (rows in table order)."""
     return {
         "@context": jsonld_context(schema),
         "@graph": [article_node(schema, row) for row in table.to_pylist()],
     }
+
+
+def entity_node(schema: TableSchema, row: dict[str, Any]) -> dict[str, Any]:
+    """One Person / Organization / Place node; a place's country is its addressCountry."""
+    node: dict[str, Any] = {"@id": f"{ENTITY_IRI}{row['entity_id']}",
+                            "@type": SCHEMA_ORG_TYPE[row["entity_type"]]}
+    for f in schema.fields:
+        value = row[f.name]
+        if value is None or value == []:
+            continue
+        node[jsonld_key(f)] = value
+    if node["@type"] == "Place" and row["country"]:
+        node["address"] = {"@type": "PostalAddress", "addressCountry": row["country"]}
+    return node
+
+
+def mentioned_entities(mentions: pa.Table) -> dict[str, list[str]]:
+    """Article id -> ids of the entities it mentions, sorted and unique."""
+    pairs = zip(mentions.column("article_id").to_pylist(),
+                mentions.column("entity_id").to_pylist(), strict=True)
+    found: dict[str, set[str]] = {}
+    for article_id, entity_id in pairs:
+        found.setdefault(article_id, set()).add(entity_id)
+    return {article_id: sorted(ids) for article_id, ids in found.items()}
+
+
+def dataset_graph(schemas: dict[str, TableSchema], tables: dict[str, pa.Table]) -> dict[str, Any]:
+    """The JSON-LD document of a release: articles linked to the entities they mention."""
+    context: dict[str, Any] = {}
+    for name in ("articles", "entities"):
+        context.update(jsonld_context(schemas[name]))
+    linked = mentioned_entities(tables["mentions"])
+    graph = []
+    for row in tables["articles"].to_pylist():
+        node = article_node(schemas["articles"], row)
+        if ids := linked.get(row["article_id"]):
+            node["mentions"] = [{"@id": f"{ENTITY_IRI}{i}"} for i in ids]
+        graph.append(node)
+    graph += [entity_node(schemas["entities"], row) for row in tables["entities"].to_pylist()]
+    return {"@context": context, "@graph": graph}
 
 
 def write_jsonld(document: dict[str, Any], path: Path) -> None:

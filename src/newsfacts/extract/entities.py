@@ -1,0 +1,473 @@
+"""Named entities of an article: typed mentions, one entity per person/organisation/place.
+
+From the NER spans of the NLP adapter (`nlp.ParsedText`) this module
+1. cleans each span (a leading "the", a title such as "President" in front of a name);
+2. reads the role and country a text gives a person ("former Venezuelan President Hugo
+   Chavez Frias", "his Russian counterpart, Vladimir Putin", "Putin, Russia's president");
+3. groups the mentions of one person in an article ("Maduro" -> "Nicolás Maduro");
+4. keys every entity by what it is, not how it is written: persons by their folded full name,
+   countries by ISO code ("Russia" = "the Russian Federation"), organisations by gazetteer
+   canonical name or by country + name without the country word ("the Venezuelan Foreign
+   Ministry" = "Venezuela's Foreign Ministry"). `entity_id` is a hash of that key.
+Merging articles into the `entities` table is `merge_entities` (dataset level).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from newsfacts.extract import gazetteer
+from newsfacts.extract.nlp import NamedSpan, ParsedText, Token
+from newsfacts.extract.places import country_of_country_name, country_of_place, name_key
+from newsfacts.ids import sha256_hex
+from newsfacts.records import Entity, EntityFact, EntityType, Mention, Span
+
+ENTITY_TYPE_OF_LABEL: dict[str, EntityType] = {
+    "PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "NORP": "NORP", "LOC": "LOC", "FAC": "LOC",
+}
+LEADING_ARTICLE = re.compile(r"^(?:the|The|THE)\s+")
+TRAILING_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+HAS_UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+POSSESSIVE_TOKENS = frozenset({"'s", "’s", "'", "’"})
+# Words between a comma and a name that introduce an apposition to it: "his counterpart, X".
+APPOSITION_NOUNS = frozenset({"counterpart", "counterparts", "leader", "colleague", "head"})
+DETERMINERS = frozenset({"the", "his", "her", "their", "its", "a", "an"})
+# Two full names of one surname are one person when their folded forms are this similar
+# ("vladimir putin" / "vladmir putin" 0.96; "raul castro" / "fidel castro" 0.70).
+SAME_PERSON_SIMILARITY = 0.85
+MAX_ROLE_WORDS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A cleaned NER span with what the text says about it, before entities are keyed."""
+
+    span: Span
+    type: EntityType
+    sentence_index: int
+    first_token: int
+    end_token: int
+    role: str | None = None
+    country: str | None = None
+    sector: str | None = None
+    canonical: str | None = None
+
+
+def make_entity_id(key: str) -> str:
+    """`e` + 16 hex chars of SHA-256 over the entity key."""
+    return "e" + sha256_hex(key.encode("utf-8"))[:16]
+
+
+# ---------------------------------------------------------------- spans
+
+
+def trim_span(parsed: ParsedText, named: NamedSpan) -> tuple[Span, int] | None:
+    """The span without a leading "the" or trailing possessive, and its first token index.
+
+    None when nothing name-like is left (no capital letter).
+    """
+    start, text, first = named.start, named.text, named.first_token
+    if match := LEADING_ARTICLE.match(text):
+        start, text = start + match.end(), text[match.end():]
+        first += 1
+    text = TRAILING_POSSESSIVE.sub("", text).rstrip(" ,.;:-–—")
+    if not text or not HAS_UPPER.search(text):
+        return None
+    return Span(start, start + len(text), text), first
+
+
+def leading_role(parsed: ParsedText, first: int, end_token: int) -> tuple[str | None, int]:
+    """A title opening a person span ("President Maduro"): the role and the name's first token."""
+    for length in range(min(MAX_ROLE_WORDS, end_token - first - 1), 0, -1):
+        words = " ".join(t.text for t in parsed.tokens[first:first + length])
+        if role := gazetteer.lookup_role(words):
+            return role.title, first + length
+    return None, first
+
+
+def span_of_tokens(parsed: ParsedText, first: int, end_token: int) -> Span:
+    """The text span covered by tokens [first, end_token)."""
+    start, end = parsed.tokens[first].start, parsed.tokens[end_token - 1].end
+    return Span(start, end, parsed.text[start:end])
+
+
+def find_spans(parsed: ParsedText, exclude: Span | None = None) -> list[Found]:
+    """The entity spans of a parsed body, cleaned; spans overlapping `exclude` are left out."""
+    found = []
+    for named in parsed.entities:
+        if exclude and named.start < exclude.end and exclude.start < named.end:
+            continue
+        trimmed = trim_span(parsed, named)
+        if trimmed is None:
+            continue
+        span, first = trimmed
+        end_token = named.last_token + 1
+        kind = ENTITY_TYPE_OF_LABEL[named.label]
+        role = None
+        if kind == "PERSON":
+            role, first = leading_role(parsed, first, end_token)
+            if role:
+                span = span_of_tokens(parsed, first, end_token)
+                span = Span(span.start, span.start + len(TRAILING_POSSESSIVE.sub("", span.text)),
+                            TRAILING_POSSESSIVE.sub("", span.text))
+        found.append(Found(span, kind, named.sentence, first, end_token, role=role))
+    return found
+
+
+# ---------------------------------------------------------------- context: roles, countries
+
+
+def country_of_token_text(text: str) -> str | None:
+    """The country a single word or name stands for: a country name, demonym or metonym."""
+    return gazetteer.country_of_name(text)
+
+
+def role_before(parsed: ParsedText, end: int, floor: int) -> tuple[str | None, int]:
+    """A role phrase ending right before token `end` (not before `floor`): role, its first token."""
+    for length in range(min(MAX_ROLE_WORDS, end - floor), 0, -1):
+        words = " ".join(t.text for t in parsed.tokens[end - length:end])
+        if role := gazetteer.lookup_role(words):
+            return role.title, end - length
+    return None, end
+
+
+def describe_before(parsed: ParsedText, first: int, floor: int) -> tuple[str | None, str | None]:
+    """Role and country from the words right before a name: "former Venezuelan President X".
+
+    Walks back over a role phrase, then a demonym or "Country's", then a modifier ("former").
+    """
+    role, i = role_before(parsed, first, floor)
+    country = None
+    if i - 1 >= floor and parsed.tokens[i - 1].text in POSSESSIVE_TOKENS and i - 2 >= floor:
+        country = country_of_token_text(parsed.tokens[i - 2].text)
+        i = i - 2 if country else i
+    elif i - 1 >= floor and (country := country_of_token_text(parsed.tokens[i - 1].text)):
+        i -= 1
+    if role is None and country is not None:
+        # "Russian Vladimir Putin" is rare; a country word alone is still evidence.
+        return None, country
+    if role and i - 1 >= floor:
+        modifier, _ = gazetteer.split_role_modifier(parsed.tokens[i - 1].text + " " + role)
+        if modifier:
+            role = f"{modifier} {role}"
+    return role, country
+
+
+def describe_apposition_before(parsed: ParsedText, first: int, floor: int) -> str | None:
+    """The country of "his Russian counterpart, Vladimir Putin": a comma, a noun, a demonym."""
+    i = first - 1
+    if i - 2 < floor or parsed.tokens[i].text != ",":
+        return None
+    noun = parsed.tokens[i - 1]
+    if noun.text.lower() not in APPOSITION_NOUNS and not gazetteer.lookup_role(noun.text):
+        return None
+    return country_of_token_text(parsed.tokens[i - 2].text)
+
+
+def describe_after(
+    parsed: ParsedText, end_token: int, ceiling: int
+) -> tuple[str | None, str | None]:
+    """Role and country from an apposition after a name: "Putin, the Russian president,"."""
+    i = end_token
+    if i >= ceiling or parsed.tokens[i].text != ",":
+        return None, None
+    i += 1
+    if i < ceiling and parsed.tokens[i].text.lower() in DETERMINERS:
+        i += 1
+    country = None
+    if i + 1 < ceiling and parsed.tokens[i + 1].text in POSSESSIVE_TOKENS:
+        country = country_of_token_text(parsed.tokens[i].text)
+        i += 2 if country else 0
+    elif i < ceiling and (country := country_of_token_text(parsed.tokens[i].text)):
+        i += 1
+    for length in range(min(MAX_ROLE_WORDS, ceiling - i), 0, -1):
+        words = " ".join(t.text for t in parsed.tokens[i:i + length])
+        if role := gazetteer.lookup_role(words):
+            return role.title, country
+    return None, None
+
+
+def describe_person(parsed: ParsedText, found: Found) -> Found:
+    """A person span with the role and country its context gives."""
+    sentence = parsed.sentences[found.sentence_index]
+    role, country = describe_before(parsed, found.first_token, sentence.first_token)
+    role = found.role or role
+    if country is None:
+        country = describe_apposition_before(parsed, found.first_token, sentence.first_token)
+    if role is None or country is None:
+        after_role, after_country = describe_after(parsed, found.end_token, sentence.end_token)
+        role, country = role or after_role, country or after_country
+    return replace(found, role=role, country=country,
+                   sector=sector_of_role(role) if role else None)
+
+
+def sector_of_role(role: str) -> str | None:
+    """The sector of a role phrase ("former President" -> government)."""
+    _, title = gazetteer.split_role_modifier(role)
+    found = gazetteer.lookup_role(title)
+    return found.sector if found else None
+
+
+def words_country(tokens: Sequence[Token]) -> str | None:
+    """The one country named inside a multi-word name ("Venezuelan Foreign Ministry")."""
+    countries = {c for t in tokens if (c := country_of_token_text(t.text))}
+    return countries.pop() if len(countries) == 1 else None
+
+
+def describe_org(parsed: ParsedText, found: Found) -> Found:
+    """An organisation with its canonical name, country and sector where known."""
+    name = found.span.text
+    if org := gazetteer.lookup_organization(name):
+        return replace(found, canonical=org.canonical, country=org.country, sector=org.sector)
+    if metonym := gazetteer.lookup_metonym(name):
+        return replace(found, canonical=metonym.canonical, country=metonym.country,
+                       sector="government")
+    tokens = parsed.tokens[found.first_token:found.end_token]
+    country = words_country(tokens)
+    if country is None and found.first_token > 0:
+        country = country_of_token_text(parsed.tokens[found.first_token - 1].text)
+    return replace(found, country=country)
+
+
+def describe_place(found: Found) -> Found:
+    """A place with its country: the country itself, or the country of a city or region."""
+    name = found.span.text
+    if metonym := gazetteer.lookup_metonym(name):
+        return replace(found, canonical=metonym.canonical, country=metonym.country)
+    return replace(found, country=country_of_place(name))
+
+
+def describe(parsed: ParsedText, found: Found) -> Found:
+    """Add role, country, sector and canonical name to a span, by its type."""
+    if found.type == "PERSON":
+        return describe_person(parsed, found)
+    if found.type == "ORG":
+        return describe_org(parsed, found)
+    if found.type == "NORP":
+        return replace(found, country=gazetteer.country_of_demonym(found.span.text))
+    return describe_place(found)
+
+
+# ---------------------------------------------------------------- keys
+
+
+def name_tokens(name: str) -> tuple[str, ...]:
+    """A name's folded words: "Nicolás Maduro" -> ("nicolas", "maduro")."""
+    return tuple(name_key(name).split())
+
+
+def country_words_removed(name: str) -> str:
+    """An organisation name without its country words: "Venezuela's Foreign Ministry" -> ..."""
+    words = [w for w in re.split(r"\s+", name) if w]
+    kept = []
+    for word in words:
+        bare = TRAILING_POSSESSIVE.sub("", word)
+        if country_of_token_text(bare):
+            continue
+        kept.append(word)
+    while kept and kept[-1].lower() in {"of", "in", "for"}:
+        kept.pop()
+    return name_key(" ".join(kept))
+
+
+def entity_key(found: Found, person_name: str | None = None) -> str:
+    """What identifies an entity across articles, whatever its spelling in one of them."""
+    if found.type == "PERSON":
+        return "person:" + " ".join(name_tokens(person_name or found.span.text))
+    if found.type == "NORP":
+        return "norp:" + name_key(found.span.text)
+    if found.canonical:
+        return f"{found.type.lower()}:" + name_key(found.canonical)
+    if found.type == "ORG":
+        rest = country_words_removed(found.span.text)
+        if found.country and rest:
+            return f"org:{found.country}:{rest}"
+        return "org:" + name_key(found.span.text)
+    if country := country_of_country_name(found.span.text):
+        return f"country:{country}"
+    return f"place:{found.country or ''}:{name_key(found.span.text)}"
+
+
+def retype_persons(found: list[Found]) -> list[Found]:
+    """A name the model typed ORG/GPE once that is a person's name elsewhere becomes PERSON."""
+    person_words = {w for f in found if f.type == "PERSON" for w in name_tokens(f.span.text)}
+    person_names = {name_tokens(f.span.text) for f in found if f.type == "PERSON"}
+    out = []
+    for f in found:
+        words = name_tokens(f.span.text)
+        if f.type == "ORG" and not f.canonical and words and (
+            words in person_names or (len(words) == 1 and words[0] in person_words)
+        ):
+            f = replace(f, type="PERSON")
+        out.append(f)
+    return out
+
+
+def person_clusters(found: list[Found]) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Each person name's folded words -> the full name it is short for in this article.
+
+    "Maduro" -> "Nicolás Maduro" when exactly one longer name contains all its words.
+    """
+    names = sorted({name_tokens(f.span.text) for f in found if f.type == "PERSON"},
+                   key=lambda words: (-len(words), words))
+    full: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for words in names:
+        longer = {full[other] for other in full if len(other) > len(words)
+                  and set(words) <= set(other)}
+        full[words] = longer.pop() if len(longer) == 1 else words
+    return full
+
+
+# ---------------------------------------------------------------- article level
+
+
+def extract_entities(
+    article_id: str, parsed: ParsedText, exclude: Span | None = None
+) -> tuple[tuple[Mention, ...], tuple[EntityFact, ...]]:
+    """The mentions and per-entity facts of one article's parsed body.
+
+    `exclude` is a span to leave out, e.g. the dateline (described by the articles table).
+    """
+    found = [describe(parsed, f) for f in find_spans(parsed, exclude)]
+    found = [describe(parsed, f) if f.type == "PERSON" and f.role is None and f.country is None
+             else f for f in retype_persons(found)]
+    clusters = person_clusters(found)
+    display: dict[tuple[str, ...], str] = {}
+    for f in found:
+        if f.type == "PERSON" and clusters[name_tokens(f.span.text)] == name_tokens(f.span.text):
+            display.setdefault(name_tokens(f.span.text), f.span.text)
+    keyed: list[tuple[str, Found]] = []
+    for f in found:
+        full = clusters.get(name_tokens(f.span.text)) if f.type == "PERSON" else None
+        keyed.append((entity_key(f, display.get(full) if full else None), f))
+    mentions = tuple(
+        Mention(article_id, f.span.start, f.span.end, make_entity_id(key), f.span.text, f.type,
+                f.sentence_index, f.role)
+        for key, f in keyed
+    )
+    return mentions, article_facts(article_id, keyed, display, clusters)
+
+
+def article_facts(
+    article_id: str,
+    keyed: list[tuple[str, Found]],
+    display: dict[tuple[str, ...], str],
+    clusters: dict[tuple[str, ...], tuple[str, ...]],
+) -> tuple[EntityFact, ...]:
+    """One EntityFact per entity of an article, from its keyed mentions."""
+    by_key: dict[str, list[Found]] = defaultdict(list)
+    for key, f in keyed:
+        by_key[key].append(f)
+    facts = []
+    for key, group in sorted(by_key.items()):
+        first = group[0]
+        if first.type == "PERSON":
+            name = display.get(clusters[name_tokens(first.span.text)], first.span.text)
+        else:
+            name = first.canonical or most_common(f.span.text for f in group)
+        facts.append(EntityFact(
+            article_id=article_id, entity_id=make_entity_id(key), entity_type=first.type,
+            name=name, key=key,
+            country=most_common(f.country for f in group),
+            role=most_common(f.role for f in group),
+            sector=most_common(f.sector for f in group),
+            aliases=tuple(sorted({f.span.text for f in group})),
+            mention_count=len(group),
+        ))
+    return tuple(facts)
+
+
+def most_common(values: Iterable[str | None]) -> str | None:
+    """The most frequent non-null value; ties go to the first seen."""
+    counts = Counter(v for v in values if v)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+# ---------------------------------------------------------------- dataset level
+
+
+def person_merges(facts: Sequence[EntityFact]) -> dict[str, str]:
+    """Person keys -> the key they merge into across the dataset.
+
+    Within one surname, full names this similar are one person ("Vladmir Putin" is
+    "Vladimir Putin"), and a bare surname joins the only full name that has it.
+    """
+    weight: Counter[str] = Counter()
+    for fact in facts:
+        if fact.entity_type == "PERSON":
+            weight[fact.key] += fact.mention_count
+    by_surname: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(weight):
+        by_surname[key.removeprefix("person:").split()[-1]].append(key)
+    merges: dict[str, str] = {}
+    for keys in by_surname.values():
+        full = sorted((k for k in keys if " " in k.removeprefix("person:")),
+                      key=lambda k: (-weight[k], k))
+        heads: list[str] = []
+        for key in full:
+            head = next((h for h in heads if similar_names(h, key)), None)
+            merges[key] = head or key
+            if head is None:
+                heads.append(key)
+        for key in keys:
+            if key not in merges:
+                merges[key] = heads[0] if len(heads) == 1 else key
+    return merges
+
+
+def similar_names(a: str, b: str) -> bool:
+    """True when two folded full names are spelling variants of one name."""
+    return difflib.SequenceMatcher(None, a, b).ratio() >= SAME_PERSON_SIMILARITY
+
+
+def merge_entities(
+    mentions: Sequence[Mention], facts: Sequence[EntityFact]
+) -> tuple[tuple[Mention, ...], tuple[Entity, ...]]:
+    """The dataset's entities from every article's facts; mentions re-pointed after merges."""
+    merges = person_merges(facts)
+    new_id = {make_entity_id(old): make_entity_id(new) for old, new in merges.items()}
+    grouped: dict[str, list[EntityFact]] = defaultdict(list)
+    for fact in facts:
+        grouped[new_id.get(fact.entity_id, fact.entity_id)].append(fact)
+    entities = tuple(merge_facts(entity_id, group) for entity_id, group in sorted(grouped.items()))
+    remapped = tuple(
+        replace(m, entity_id=new_id[m.entity_id]) if m.entity_id in new_id else m
+        for m in mentions
+    )
+    return remapped, entities
+
+
+def weighted_choice(pairs: Iterable[tuple[str | None, int]]) -> str | None:
+    """The non-null value with the largest total weight; ties go to the larger value."""
+    totals: Counter[str] = Counter()
+    for value, count in pairs:
+        if value:
+            totals[value] += count
+    return max(totals, key=lambda v: (totals[v], v)) if totals else None
+
+
+def merge_facts(entity_id: str, group: Sequence[EntityFact]) -> Entity:
+    """One entity row from the facts of all articles about it.
+
+    The name comes from the facts keyed like the entity itself (for merged persons, the
+    spelling the others were merged into), the fullest and most mentioned form among them.
+    """
+    own = [f for f in group if make_entity_id(f.key) == entity_id] or list(group)
+    longest = max(len(f.name.split()) for f in own)
+    return Entity(
+        entity_id=entity_id,
+        entity_type=weighted_choice((f.entity_type, f.mention_count) for f in group)
+        or group[0].entity_type,
+        name=weighted_choice((f.name, f.mention_count) for f in own
+                             if len(f.name.split()) == longest) or own[0].name,
+        country=weighted_choice((f.country, f.mention_count) for f in group),
+        role=weighted_choice((f.role, f.mention_count) for f in group),
+        sector=weighted_choice((f.sector, f.mention_count) for f in group),
+        aliases=tuple(sorted({a for f in group for a in f.aliases})),
+        article_count=len({f.article_id for f in group}),
+        mention_count=sum(f.mention_count for f in group),
+    )
