@@ -119,7 +119,7 @@ class Article:
     raw_sha256: str
     url: str | None
     site: str | None
-    title: str
+    title: str | None
     standfirst: str | None
     author: str | None
     credit: str | None

@@ -9,7 +9,6 @@ from newsfacts.extract.dateline import find_dateline
 from newsfacts.extract.published_date import extract_published_date
 from newsfacts.records import Article, CleanArticle, Dateline, Rejection
 
-MAX_TITLE_CHARS = 300
 MAX_STANDFIRST_WORDS = 80
 # How many paragraphs after the headline may come before the dateline paragraph.
 MAX_PARAGRAPHS_BEFORE_DATELINE = 2
@@ -66,10 +65,9 @@ def reject(clean: CleanArticle, reason: str, detail: str) -> Rejection:
 def extract_article(clean: CleanArticle) -> Article | Rejection:
     """Extract the article row from a cleaned article."""
     paragraphs = split_paragraphs(clean.text)
-    title = paragraphs[0]
-    if "\n" in title or len(title) > MAX_TITLE_CHARS:
-        return reject(clean, "extract_no_title", "first paragraph is not a headline")
-    author, rest = split_byline(paragraphs[1:])
+    # The cleaner decided the headline (clean/headline.py); without one the title is null.
+    title = clean.title
+    author, rest = split_byline(paragraphs[1:] if title is not None else paragraphs)
     if not rest:
         return reject(clean, "extract_empty_body", "nothing after the headline")
     n_standfirst = count_standfirst_paragraphs(rest)
