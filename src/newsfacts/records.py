@@ -14,7 +14,7 @@ from typing import Literal
 TextFormat = Literal["text", "html"]
 Stage = Literal["ingest", "clean", "extract", "validate"]
 DatePrecision = Literal["day", "month", "year", "unknown"]
-DateSource = Literal["dateline", "text", "metadata", "inferred"]
+DateSource = Literal["dateline", "text", "page", "metadata", "inferred"]
 BoilerplateReason = Literal[
     "advertisement", "newsletter", "image_placeholder", "navigation", "share", "related",
     "comments", "legal", "byline", "other",
@@ -65,7 +65,9 @@ class BoilerplateLine:
 class CleanArticle:
     """An article after cleaning: the kept lines, what was removed and the language.
 
-    `text` starts with the headline when the cleaner found one (`title`).
+    `text` starts with the headline when the cleaner found one (`title`); `title_line` is
+    that headline's 1-based line number in the page, which places the removed lines
+    (bylines, dates) relative to it.
     """
 
     article_id: str
@@ -75,6 +77,7 @@ class CleanArticle:
     title: str | None
     language: str | None
     removed: tuple[BoilerplateLine, ...]
+    title_line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

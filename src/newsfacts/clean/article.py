@@ -11,8 +11,8 @@ from newsfacts.records import BoilerplateLine, CleanArticle, RawArticle, Rejecti
 
 def place_headline(
     text: str, kept_text: str, removed: tuple[BoilerplateLine, ...]
-) -> tuple[str | None, str, tuple[BoilerplateLine, ...]]:
-    """(title, text with the title first, removed lines less the title) of a cleaned page.
+) -> tuple[str | None, int | None, str, tuple[BoilerplateLine, ...]]:
+    """(title, its line number, text with the title first, removed lines less the title).
 
     `text` is the normalised page, `kept_text` what boilerplate removal kept (one paragraph
     per kept line, in page order) and `removed` the lines it dropped (1-based numbers).
@@ -23,15 +23,15 @@ def place_headline(
     index = find_headline(lines, [n not in removed_numbers for n, _ in numbered])
     paragraphs = kept_text.split("\n\n") if kept_text else []
     if index is None:
-        return None, kept_text, removed
+        return None, None, kept_text, removed
     line_no, title_line = numbered[index]
     title = title_line.strip()
     if line_no in removed_numbers:
-        return title, "\n\n".join([title, *paragraphs]), tuple(
+        return title, line_no, "\n\n".join([title, *paragraphs]), tuple(
             line for line in removed if line.line_no != line_no)
     kept_before = sum(1 for n, _ in numbered[:index] if n not in removed_numbers)
     rest = paragraphs[:kept_before] + paragraphs[kept_before + 1:]
-    return title, "\n\n".join([title, *rest]), removed
+    return title, line_no, "\n\n".join([title, *rest]), removed
 
 
 def clean_article(raw: RawArticle) -> CleanArticle | Rejection:
@@ -53,7 +53,7 @@ def clean_article(raw: RawArticle) -> CleanArticle | Rejection:
             detail=f"{raw.source_uri}: nothing left after removing "
             f"{len(removed)} boilerplate lines",
         )
-    title, text, removed = place_headline(normalized, kept_text, removed)
+    title, title_line, text, removed = place_headline(normalized, kept_text, removed)
     return CleanArticle(
         article_id=raw.article_id,
         source_uri=raw.source_uri,
@@ -62,6 +62,7 @@ def clean_article(raw: RawArticle) -> CleanArticle | Rejection:
         title=title,
         language=detect_language(text),
         removed=removed,
+        title_line=title_line,
     )
 
 

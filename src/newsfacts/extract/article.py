@@ -6,6 +6,7 @@ import re
 
 from newsfacts import __version__
 from newsfacts.extract.dateline import find_dateline
+from newsfacts.extract.page_meta import find_author, find_page_date, find_site, header_lines
 from newsfacts.extract.published_date import extract_published_date
 from newsfacts.records import Article, CleanArticle, Dateline, Rejection
 
@@ -74,13 +75,15 @@ def extract_article(clean: CleanArticle) -> Article | Rejection:
     standfirst = " ".join(rest[:n_standfirst]) or None
     body = "\n\n".join(rest[n_standfirst:])
     dateline = find_dateline(body)
-    published = extract_published_date(body, dateline)
+    header = header_lines(clean.title_line, clean.removed)
+    author = author or find_author(rest, header)
+    published = extract_published_date(body, dateline, find_page_date(body, header))
     return Article(
         article_id=clean.article_id,
         source_uri=clean.source_uri,
         raw_sha256=clean.raw_sha256,
         url=None,
-        site=dateline.site if dateline else None,
+        site=find_site(title, clean.removed, dateline.site if dateline else None),
         title=title,
         standfirst=standfirst,
         author=author,
