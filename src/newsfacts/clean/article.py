@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 from newsfacts.clean.boilerplate import HTML_THRESHOLD, TEXT_THRESHOLD, remove_boilerplate
-from newsfacts.clean.headline import find_headline
+from newsfacts.clean.headline import find_headline, is_headline_like
 from newsfacts.clean.language import detect_language
 from newsfacts.clean.normalize import normalize_text
 from newsfacts.records import BoilerplateLine, CleanArticle, RawArticle, Rejection
 
 
 def place_headline(
-    text: str, kept_text: str, removed: tuple[BoilerplateLine, ...]
+    text: str, kept_text: str, removed: tuple[BoilerplateLine, ...], html: bool = False
 ) -> tuple[str | None, int | None, str, tuple[BoilerplateLine, ...]]:
     """(title, its line number, text with the title first, removed lines less the title).
 
     `text` is the normalised page, `kept_text` what boilerplate removal kept (one paragraph
     per kept line, in page order) and `removed` the lines it dropped (1-based numbers).
+    HTML input is the main text with the page title first (ingest/html.py): its headline
+    is that first line when it is headline-shaped, with no search among menus.
     """
     removed_numbers = {line.line_no for line in removed}
     numbered = [(n, line) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
     lines = [line for _, line in numbered]
-    index = find_headline(lines, [n not in removed_numbers for n, _ in numbered])
+    kept = [n not in removed_numbers for n, _ in numbered]
+    if html:
+        index = 0 if lines and kept[0] and is_headline_like(lines[0]) else None
+    else:
+        index = find_headline(lines, kept)
     paragraphs = kept_text.split("\n\n") if kept_text else []
     if index is None:
         return None, None, kept_text, removed
@@ -53,7 +59,8 @@ def clean_article(raw: RawArticle) -> CleanArticle | Rejection:
             detail=f"{raw.source_uri}: nothing left after removing "
             f"{len(removed)} boilerplate lines",
         )
-    title, title_line, text, removed = place_headline(normalized, kept_text, removed)
+    title, title_line, text, removed = place_headline(
+        normalized, kept_text, removed, html=raw.text_format == "html")
     return CleanArticle(
         article_id=raw.article_id,
         source_uri=raw.source_uri,
