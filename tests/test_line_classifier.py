@@ -7,12 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newsfacts.clean.boilerplate import (
-    find_title_index,
-    is_headline_like,
-    name_removal_reason,
-    remove_boilerplate,
-)
+from newsfacts.clean.boilerplate import name_removal_reason, remove_boilerplate
+from newsfacts.clean.headline import find_headline, is_headline_like
 from newsfacts.clean.line_features import (
     FEATURE_NAMES,
     STAGE2_FEATURE_NAMES,
@@ -72,7 +68,7 @@ def test_headline_detection_and_reason_names() -> None:
     assert not is_headline_like("By Jane Doe and John Smith in London today")
     lines = [*MENU, HEADLINE, "By Jane Doe", *PROSE]
     kept = [False] * (len(MENU) + 2) + [True] * len(PROSE)
-    assert find_title_index(lines, kept) == len(MENU)
+    assert find_headline(lines, kept) == len(MENU)
     assert name_removal_reason("Share on Facebook") == "share"
     assert name_removal_reason("Privacy Policy") == "legal"
     assert name_removal_reason("Related stories") == "related"

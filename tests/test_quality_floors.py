@@ -15,13 +15,16 @@ from newsfacts.evaluate.clean import (
     evaluate_html_corpus,
     load_html_to_text,
 )
+from newsfacts.evaluate.metadata import FIELDS, evaluate_metadata_corpus
 from newsfacts.evaluate.shingles import Scores
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOORS_PATH = ROOT / "quality" / "floors.json"
 BOILERPLATE = ROOT.parent / "shared" / "eval" / "boilerplate"
+METADATA = ROOT.parent / "shared" / "eval" / "metadata"
 METRICS = {"precision", "recall", "f1"}
 TASKS = {"clean", "clean_html"}
+METADATA_TASK = "metadata"  # floors are accuracies per field on the visible subset
 
 Floors = dict[str, dict[str, dict[str, float]]]  # task -> corpus -> metric -> floor
 
@@ -33,7 +36,12 @@ def load_floors() -> Floors:
 
 
 def floor_cases() -> list[tuple[str, str]]:
-    return [(task, corpus) for task, sets in sorted(load_floors().items()) for corpus in sets]
+    return [(task, corpus) for task, sets in sorted(load_floors().items()) for corpus in sets
+            if task != METADATA_TASK]
+
+
+def metadata_cases() -> list[str]:
+    return sorted(load_floors().get(METADATA_TASK, {}))
 
 
 def score_corpus(task: str, corpus_dir: Path) -> Scores:
@@ -50,10 +58,10 @@ def score_corpus(task: str, corpus_dir: Path) -> Scores:
 def test_floors_are_known_tasks_and_metrics_with_numbers_in_0_1() -> None:
     floors = load_floors()
     assert floors, "quality/floors.json holds no floors"
-    assert set(floors) <= TASKS
-    for sets in floors.values():
+    assert set(floors) <= TASKS | {METADATA_TASK}
+    for task, sets in floors.items():
         for metrics in sets.values():
-            assert metrics and set(metrics) <= METRICS
+            assert metrics and set(metrics) <= (set(FIELDS) if task == METADATA_TASK else METRICS)
             for floor in metrics.values():
                 assert isinstance(floor, int | float) and not isinstance(floor, bool)
                 assert math.isfinite(floor) and 0.0 <= floor <= 1.0
@@ -73,6 +81,23 @@ def test_score_is_at_least_the_floor(task: str, corpus: str) -> None:
     for metric, floor in floors.items():
         score = getattr(scores, metric)
         assert score >= floor, f"{task}/{corpus} {metric} {score:.4f} fell below floor {floor}"
+
+
+@pytest.mark.eval
+@pytest.mark.parametrize("corpus", metadata_cases())
+def test_metadata_accuracy_is_at_least_the_floor(corpus: str) -> None:
+    corpus_dir = METADATA / corpus
+    if not corpus_dir.is_dir():
+        pytest.skip(f"dev corpus absent: {corpus_dir} (../shared/eval is not mounted)")
+    evaluation = evaluate_metadata_corpus(corpus_dir)
+    floors = load_floors()[METADATA_TASK][corpus]
+    for field, floor in floors.items():
+        score = evaluation.score(field)
+        print(f"metadata/{corpus} {field}: {score.visible_accuracy:.4f} on "
+              f"{score.visible_n} visible; floor {floor}")
+        assert score.visible_n > 0
+        assert score.visible_accuracy >= floor, (
+            f"metadata/{corpus} {field} {score.visible_accuracy:.4f} fell below floor {floor}")
 
 
 @pytest.mark.eval

@@ -14,7 +14,7 @@ from typing import Literal
 TextFormat = Literal["text", "html"]
 Stage = Literal["ingest", "clean", "extract", "validate"]
 DatePrecision = Literal["day", "month", "year", "unknown"]
-DateSource = Literal["dateline", "text", "metadata", "inferred"]
+DateSource = Literal["dateline", "text", "page", "metadata", "inferred"]
 EntityType = Literal["PERSON", "ORG", "GPE", "NORP", "LOC"]
 BoilerplateReason = Literal[
     "advertisement", "newsletter", "image_placeholder", "navigation", "share", "related",
@@ -66,7 +66,9 @@ class BoilerplateLine:
 class CleanArticle:
     """An article after cleaning: the kept lines, what was removed and the language.
 
-    `text` starts with the headline when the cleaner found one (`title`).
+    `text` starts with the headline when the cleaner found one (`title`); `title_line` is
+    that headline's 1-based line number in the page, which places the removed lines
+    (bylines, dates) relative to it.
     """
 
     article_id: str
@@ -76,6 +78,7 @@ class CleanArticle:
     title: str | None
     language: str | None
     removed: tuple[BoilerplateLine, ...]
+    title_line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +123,7 @@ class Article:
     raw_sha256: str
     url: str | None
     site: str | None
-    title: str
+    title: str | None
     standfirst: str | None
     author: str | None
     credit: str | None

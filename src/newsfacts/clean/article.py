@@ -1,23 +1,55 @@
-"""The clean stage: normalise a RawArticle, remove boilerplate, detect the language."""
+"""The clean stage: normalise a RawArticle, remove boilerplate, find the headline, language."""
 
 from __future__ import annotations
 
-from newsfacts.clean.boilerplate import (
-    HTML_THRESHOLD,
-    TEXT_THRESHOLD,
-    is_headline_like,
-    remove_boilerplate,
-)
+from newsfacts.clean.boilerplate import HTML_THRESHOLD, TEXT_THRESHOLD, remove_boilerplate
+from newsfacts.clean.headline import find_headline, is_headline_like
 from newsfacts.clean.language import detect_language
 from newsfacts.clean.normalize import normalize_text
-from newsfacts.records import CleanArticle, RawArticle, Rejection
+from newsfacts.records import BoilerplateLine, CleanArticle, RawArticle, Rejection
+
+
+def place_headline(
+    text: str, kept_text: str, removed: tuple[BoilerplateLine, ...], html: bool = False
+) -> tuple[str | None, int | None, str, tuple[BoilerplateLine, ...]]:
+    """(title, its line number, text with the title first, removed lines less the title).
+
+    `text` is the normalised page, `kept_text` what boilerplate removal kept (one paragraph
+    per kept line, in page order) and `removed` the lines it dropped (1-based numbers).
+    HTML input is the main text with the page title first (ingest/html.py): its headline
+    is that first line when it is headline-shaped, with no search among menus.
+    """
+    removed_numbers = {line.line_no for line in removed}
+    numbered = [(n, line) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
+    lines = [line for _, line in numbered]
+    kept = [n not in removed_numbers for n, _ in numbered]
+    if html:
+        index = 0 if lines and kept[0] and is_headline_like(lines[0]) else None
+    else:
+        index = find_headline(lines, kept)
+    paragraphs = kept_text.split("\n\n") if kept_text else []
+    if index is None:
+        return None, None, kept_text, removed
+    line_no, title_line = numbered[index]
+    title = title_line.strip()
+    if line_no in removed_numbers:
+        return title, line_no, "\n\n".join([title, *paragraphs]), tuple(
+            line for line in removed if line.line_no != line_no)
+    kept_before = sum(1 for n, _ in numbered[:index] if n not in removed_numbers)
+    rest = paragraphs[:kept_before] + paragraphs[kept_before + 1:]
+    return title, line_no, "\n\n".join([title, *rest]), removed
 
 
 def clean_article(raw: RawArticle) -> CleanArticle | Rejection:
-    """Clean one article; an article with nothing left is rejected as `clean_empty_body`."""
+    """Clean one article; an article with nothing left is rejected as `clean_empty_body`.
+
+    The headline (clean/headline.py) comes out as `title` and as the first paragraph of
+    `text`, even when the page had it above menus or the classifier had removed it.
+    """
     threshold = HTML_THRESHOLD if raw.text_format == "html" else TEXT_THRESHOLD
-    text, removed = remove_boilerplate(raw.article_id, normalize_text(raw.text), threshold)
-    if not text:
+    normalized = normalize_text(raw.text)
+    kept_text, removed = remove_boilerplate(raw.article_id, normalized, threshold)
+    if not kept_text:
         return Rejection(
             source_uri=raw.source_uri,
             article_id=raw.article_id,
@@ -27,15 +59,17 @@ def clean_article(raw: RawArticle) -> CleanArticle | Rejection:
             detail=f"{raw.source_uri}: nothing left after removing "
             f"{len(removed)} boilerplate lines",
         )
-    first = text.split("\n\n", 1)[0]
+    title, title_line, text, removed = place_headline(
+        normalized, kept_text, removed, html=raw.text_format == "html")
     return CleanArticle(
         article_id=raw.article_id,
         source_uri=raw.source_uri,
         raw_sha256=raw.raw_sha256,
         text=text,
-        title=first if "\n" not in first and is_headline_like(first) else None,
+        title=title,
         language=detect_language(text),
         removed=removed,
+        title_line=title_line,
     )
 
 

@@ -11,13 +11,8 @@ from importlib import resources
 import numpy as np
 
 from newsfacts.clean.classifier import content_probabilities
-from newsfacts.clean.line_features import (
-    BYLINE,
-    CUE_GROUPS,
-    DATE_OR_TIME,
-    TOKEN,
-    cue_shares,
-)
+from newsfacts.clean.headline import find_headline
+from newsfacts.clean.line_features import CUE_GROUPS, TOKEN, cue_shares
 from newsfacts.records import BoilerplateLine, BoilerplateReason
 
 
@@ -90,7 +85,6 @@ CUE_REASONS: dict[str, BoilerplateReason] = {
     "comments": "comments", "legal": "legal", "byline": "byline",
     "advertisement": "advertisement", "media": "other",
 }
-MAX_TITLE_LOOKBACK = 8  # lines between a headline and the first body line (byline, date, ...)
 
 
 def name_removal_reason(line: str) -> BoilerplateReason:
@@ -99,26 +93,6 @@ def name_removal_reason(line: str) -> BoilerplateReason:
     shares = dict(zip(CUE_GROUPS, cue_shares(lowered), strict=True))
     group = max(CUE_GROUPS, key=lambda g: shares[g])
     return CUE_REASONS[group] if shares[group] > 0 else "other"
-
-
-def is_headline_like(line: str) -> bool:
-    """A line that could be a headline: 3-30 words, no final full stop, few cue words."""
-    stripped = line.strip()
-    tokens = TOKEN.findall(stripped)
-    if not 3 <= len(tokens) <= 30 or stripped.endswith((".", ",", ":", ";")):
-        return False
-    return max(cue_shares([t.lower() for t in tokens])) < 0.34 and not BYLINE.match(stripped)
-
-
-def find_title_index(lines: list[str], kept: list[bool]) -> int | None:
-    """The headline among the removed lines just before the first body line, if any."""
-    first = next((i for i, k in enumerate(kept) if k), None)
-    if first is None:
-        return None
-    for i in range(first - 1, max(first - 1 - MAX_TITLE_LOOKBACK, -1), -1):
-        if is_headline_like(lines[i]) and not DATE_OR_TIME.search(lines[i]):
-            return i
-    return None
 
 
 def grow_kept(candidates: list[int], probabilities: np.ndarray, threshold: Threshold) -> set[int]:
@@ -140,7 +114,11 @@ def grow_kept(candidates: list[int], probabilities: np.ndarray, threshold: Thres
 
 
 def classify_round(lines: list[str], threshold: Threshold | None) -> list[bool]:
-    """One round over non-blank lines: rules, then the classifier, then restore the headline."""
+    """One round over non-blank lines: rules, then the classifier, then restore the headline.
+
+    The headline is the one clean/headline.py finds (the same call decides the title), kept
+    so that the next round sees it beside the body.
+    """
     kept = [match_line(line, load_line_rules()) is None for line in lines]
     if threshold is not None:
         probabilities = content_probabilities([ln if k else "" for ln, k in zip(lines, kept,
@@ -148,7 +126,7 @@ def classify_round(lines: list[str], threshold: Threshold | None) -> list[bool]:
         candidates = [i for i, k in enumerate(kept) if k]
         sure = grow_kept(candidates, probabilities, threshold)
         kept = [i in sure for i in range(len(lines))]
-        title = find_title_index(lines, kept)
+        title = find_headline(lines, kept)
         if title is not None:
             kept[title] = True
     return kept

@@ -23,6 +23,7 @@ from newsfacts.evaluate.entities import (
     evaluate_entity_corpus,
     overall,
 )
+from newsfacts.evaluate.metadata import FIELDS, MetadataEvaluation, evaluate_metadata_corpus
 
 WORST_SHOWN = 20
 
@@ -177,3 +178,78 @@ def entities_command(
         typer.echo(f"note: no <id>.gold.json files in {corpus}", err=True)
         raise typer.Exit(code=1)
     typer.echo(format_entity_scores(evaluation))
+
+
+def format_metadata_scores(evaluation: MetadataEvaluation) -> str:
+    """One row per field: accuracy and n on the visible subset and on all pages with gold."""
+    lines = [f"{'corpus':<12} {'field':<7} {'visible':>8} {'n':>4} {'all':>8} {'n':>4}"]
+    for s in evaluation.scores:
+        lines.append(f"{evaluation.corpus:<12} {s.field:<7} {s.visible_accuracy:>8.3f} "
+                     f"{s.visible_n:>4} {s.all_accuracy:>8.3f} {s.all_n:>4}")
+    rejected = sum(1 for d in evaluation.docs if d.prediction.rejected)
+    lines.append(f"{len(evaluation.docs)} pages, {rejected} rejected by the pipeline")
+    return "\n".join(lines)
+
+
+def format_metadata_misses(evaluation: MetadataEvaluation) -> str:
+    """Every wrong prediction on the visible subset: page, field, predicted, gold."""
+    lines = ["misses on the visible subset (page, field: predicted | gold):"]
+    for doc in evaluation.docs:
+        for field in FIELDS:
+            visible, correct = doc.outcomes.get(field, (False, True))
+            if visible and not correct:
+                predicted = getattr(doc.prediction, field)
+                if predicted is None and doc.prediction.rejected:
+                    predicted = f"<{doc.prediction.rejected}>"
+                lines.append(f"  {doc.doc_id}  {field}: {predicted!r} | {doc.gold[field]!r}")
+    return "\n".join(lines)
+
+
+def metadata_to_json(evaluation: MetadataEvaluation) -> dict[str, Any]:
+    """Totals per field and every page's prediction and outcomes, as plain JSON values."""
+    return {
+        "corpus": evaluation.corpus,
+        "fields": {
+            s.field: {"visible_accuracy": s.visible_accuracy, "visible_n": s.visible_n,
+                      "all_accuracy": s.all_accuracy, "all_n": s.all_n}
+            for s in evaluation.scores
+        },
+        "per_doc": [
+            {
+                "doc_id": d.doc_id,
+                "rejected": d.prediction.rejected,
+                "predicted": {field: getattr(d.prediction, field) for field in FIELDS},
+                "outcomes": {f: {"visible": v, "correct": c} for f, (v, c) in d.outcomes.items()},
+            }
+            for d in evaluation.docs
+        ],
+    }
+
+
+@eval_app.command("metadata")
+def metadata_command(
+    corpus: Annotated[
+        Path, typer.Option(help="A metadata set: <id>.raw.txt + <id>.gold.json pairs.")
+    ],
+    per_doc: Annotated[
+        bool, typer.Option("--per-doc", help="List every miss on the visible subset.")
+    ] = False,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write all scores, per page too, here.")
+    ] = None,
+) -> None:
+    """Score title, author, site and date accuracy (visible subset and all pages with gold).
+
+    Example: newsfacts eval metadata --corpus ../shared/eval/metadata/readability --per-doc
+    """
+    if not corpus.is_dir():
+        raise typer.BadParameter(f"not a folder: {corpus}", param_hint="--corpus")
+    evaluation = evaluate_metadata_corpus(corpus)
+    if not evaluation.docs:
+        typer.echo(f"note: no pages with gold in {corpus}", err=True)
+        raise typer.Exit(code=1)
+    typer.echo(format_metadata_scores(evaluation))
+    if per_doc:
+        typer.echo("\n" + format_metadata_misses(evaluation))
+    if json_out is not None:
+        write_json_atomically(json_out, metadata_to_json(evaluation))

@@ -6,10 +6,10 @@ import re
 
 from newsfacts import __version__
 from newsfacts.extract.dateline import find_dateline
+from newsfacts.extract.page_meta import find_author, find_page_date, find_site, header_lines
 from newsfacts.extract.published_date import extract_published_date
 from newsfacts.records import Article, CleanArticle, Dateline, Rejection
 
-MAX_TITLE_CHARS = 300
 MAX_STANDFIRST_WORDS = 80
 # How many paragraphs after the headline may come before the dateline paragraph.
 MAX_PARAGRAPHS_BEFORE_DATELINE = 2
@@ -66,23 +66,24 @@ def reject(clean: CleanArticle, reason: str, detail: str) -> Rejection:
 def extract_article(clean: CleanArticle) -> Article | Rejection:
     """Extract the article row from a cleaned article."""
     paragraphs = split_paragraphs(clean.text)
-    title = paragraphs[0]
-    if "\n" in title or len(title) > MAX_TITLE_CHARS:
-        return reject(clean, "extract_no_title", "first paragraph is not a headline")
-    author, rest = split_byline(paragraphs[1:])
+    # The cleaner decided the headline (clean/headline.py); without one the title is null.
+    title = clean.title
+    author, rest = split_byline(paragraphs[1:] if title is not None else paragraphs)
     if not rest:
         return reject(clean, "extract_empty_body", "nothing after the headline")
     n_standfirst = count_standfirst_paragraphs(rest)
     standfirst = " ".join(rest[:n_standfirst]) or None
     body = "\n\n".join(rest[n_standfirst:])
     dateline = find_dateline(body)
-    published = extract_published_date(body, dateline)
+    header = header_lines(clean.title_line, clean.removed)
+    author = author or find_author(rest, header)
+    published = extract_published_date(body, dateline, find_page_date(body, header))
     return Article(
         article_id=clean.article_id,
         source_uri=clean.source_uri,
         raw_sha256=clean.raw_sha256,
         url=None,
-        site=dateline.site if dateline else None,
+        site=find_site(title, clean.removed, dateline.site if dateline else None),
         title=title,
         standfirst=standfirst,
         author=author,

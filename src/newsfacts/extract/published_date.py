@@ -1,4 +1,4 @@
-"""Publication date: from the dateline, else inferred from relative years in the text."""
+"""Publication date: from the dateline, a date shown on the page, or inferred from the text."""
 
 from __future__ import annotations
 
@@ -46,10 +46,14 @@ def infer_year_from_relative_mentions(body: str) -> PublishedDate | None:
     return PublishedDate(dt.date(year, 1, 1), "year", "inferred", span)
 
 
-def extract_published_date(body: str, dateline: Dateline | None) -> PublishedDate:
-    """Best publication date: dateline first, then inference; unknown when neither says."""
+def extract_published_date(
+    body: str, dateline: Dateline | None, page_date: PublishedDate | None = None
+) -> PublishedDate:
+    """Best publication date: the dateline's, then one shown on the page (extract/page_meta.py:
+    "Published March 3, 2017"), then inference; unknown when none says."""
     return (
         published_date_from_dateline(dateline)
+        or page_date
         or infer_year_from_relative_mentions(body)
         or UNKNOWN_DATE
     )

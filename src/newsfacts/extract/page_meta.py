@@ -1,0 +1,180 @@
+"""Page metadata around the article: byline author, site name and visible publication date.
+
+Scraped pages carry these outside the article text too: the cleaner removes a byline,
+a "Published ..." line or a "© 2019 Site" footer as boilerplate, so we read the removed
+lines (`CleanArticle.removed`) as well as the first paragraphs of the body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from functools import cache
+from importlib import resources
+
+from newsfacts.clean.headline import line_key, split_site_suffix
+from newsfacts.extract.dateline import MONTH, read_date
+from newsfacts.records import BoilerplateLine, PublishedDate, Span
+
+HEAD_PARAGRAPHS = 3  # body paragraphs that may hold a byline or a date line
+MAX_DATE_LINE_WORDS = 12  # a body paragraph giving the date is a short line, not prose
+MAX_LINES_AFTER_TITLE = 30  # removed lines this close under the headline are its header
+MAX_NAMES = 4
+UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
+# A name word is capitalised and is not a month: "By JANE DOE JAN. 13, 2017" ends at "JAN.".
+NAME_WORD = rf"(?!{MONTH}(?:\s|$))(?:[{UPPER}][\w'’\-]*\.?|[{UPPER}]\.)"
+NAME = rf"{NAME_WORD}(?:\s+(?:(?:de|van|von|der|da|del|la|le)\s+)?{NAME_WORD}){{1,3}}"
+NAMES = re.compile(rf"(?P<names>{NAME}(?:\s*(?:,|\band\b|&|\bet\b|\bund\b|\by\b)\s*{NAME})*)")
+SEPARATOR_CREDIT = re.compile(rf"^(?P<name>{NAME})\s*\|\s*\S")  # "Jane Doe | Reuters"
+HS = r"[^\S\n]"
+DAY_FIRST = rf"\d{{1,2}}(?:st|nd|rd|th)?\.?{HS}+{MONTH},?{HS}+\d{{4}}"
+MONTH_FIRST = rf"{MONTH}{HS}+\d{{1,2}}(?:st|nd|rd|th)?,?{HS}+\d{{4}}"
+ISO = r"(?P<iso>\d{4}-\d{2}-\d{2})(?=T|\b)"
+DATE = re.compile(rf"(?:{ISO}|(?P<text>{DAY_FIRST}|{MONTH_FIRST}))")
+PUBLISHED = re.compile(r"\b(?:published|posted|publié|veröffentlicht|publicado|pubblicato)\b",
+                       re.IGNORECASE)
+UPDATED = re.compile(r"\b(?:updated|modified|last modified|mis à jour|aktualisiert|actualizado)\b",
+                     re.IGNORECASE)
+COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?"
+    rf"(?P<site>[{UPPER}\w][\w.&'’ -]{{1,40}}?)\s*(?:[.,|/]|\ball rights\b|$)",
+    re.IGNORECASE,
+)
+NOT_SITE = re.compile(r"^\d|\ball rights\b|^by\b|\d{4}", re.IGNORECASE)
+COMPANY_WORDS = re.compile(r"\s+(?:inc|llc|ltd|limited|plc|gmbh|corp|media|group)\b.*$",
+                           re.IGNORECASE)
+
+
+@cache
+def byline_rules() -> dict[str, frozenset[str]]:
+    """Prefixes, roles and non-names of bylines (data: rules/bylines.json)."""
+    text = resources.files("newsfacts.rules").joinpath("bylines.json").read_text("utf-8")
+    data = json.loads(text)
+    return {key: frozenset(data[key]) for key in ("prefixes", "roles", "not_names")}
+
+
+def strip_byline_prefix(line: str) -> str | None:
+    """The rest of a line that opens with a byline prefix ("By", "Written by"), else None."""
+    lowered = line.strip().lower()
+    for prefix in sorted(byline_rules()["prefixes"], key=len, reverse=True):
+        if lowered.startswith(prefix) and (prefix.endswith(":") or lowered[len(prefix):][:1]
+                                           in (" ", "\t")):
+            return line.strip()[len(prefix):].strip()
+    return None
+
+
+def clean_names(text: str) -> str | None:
+    """Author names at the start of text, up to a role word, a date, a handle or a digit."""
+    match = NAMES.match(text)
+    if match is None:
+        return None
+    rules = byline_rules()
+    names = []
+    for part in re.split(r"\s*(?:,|\band\b|&|\bet\b|\bund\b|\by\b)\s*", match.group("names")):
+        words = part.split()
+        if not words or words[0].lower() in rules["not_names"]:
+            break
+        if any(w.lower().strip(".") in rules["roles"] for w in words):
+            break
+        names.append(part)
+    if not names or len(names) > MAX_NAMES:
+        return None
+    return ", ".join(names) if len(names) > 1 else names[0]
+
+
+def author_of_line(line: str) -> str | None:
+    """The author a byline line names: "By Jane Doe", "Jane Doe | Reuters", "Author: ..."."""
+    rest = strip_byline_prefix(line)
+    if rest is not None:
+        return clean_names(rest)
+    credit = SEPARATOR_CREDIT.match(line.strip())
+    return clean_names(credit.group("name")) if credit else None
+
+
+def header_lines(title_line: int | None, removed: tuple[BoilerplateLine, ...]) -> list[str]:
+    """Removed lines just under the headline (all removed lines when it is unknown)."""
+    if title_line is None:
+        return [line.text for line in removed]
+    return [line.text for line in removed
+            if title_line < line.line_no <= title_line + MAX_LINES_AFTER_TITLE]
+
+
+def find_author(paragraphs: list[str], header: list[str]) -> str | None:
+    """The first byline among the header lines, then the first body paragraphs."""
+    for line in [*header, *paragraphs[:HEAD_PARAGRAPHS]]:
+        author = author_of_line(line)
+        if author:
+            return author
+    return None
+
+
+def site_from_title_line(title: str | None, removed: tuple[BoilerplateLine, ...]) -> str | None:
+    """The site of a page-title line "Headline | Site" whose headline is ours."""
+    if not title:
+        return None
+    for line in removed:
+        split = split_site_suffix(line.text)
+        if split is not None and line_key(split[0]) == line_key(title):
+            return split[1]
+    return None
+
+
+def site_from_copyright(removed: tuple[BoilerplateLine, ...]) -> str | None:
+    """The owner named by the last copyright line: "© 2019 The Daily Bugle. All rights ..."."""
+    for line in reversed(removed):
+        match = COPYRIGHT.search(line.text)
+        if match:
+            site = COMPANY_WORDS.sub("", match.group("site")).strip(" .,-")
+            if len(site) >= 2 and not NOT_SITE.search(site):
+                return site
+    return None
+
+
+def find_site(title: str | None, removed: tuple[BoilerplateLine, ...],
+              dateline_site: str | None) -> str | None:
+    """The dateline's credit site, else the page title's suffix, else the copyright owner."""
+    return dateline_site or site_from_title_line(title, removed) or site_from_copyright(removed)
+
+
+def read_visible_date(text: str) -> tuple[dt.date, re.Match[str]] | None:
+    """The first full date (day, month, year) written in a line, with its match."""
+    for match in DATE.finditer(text):
+        if match.group("iso"):
+            try:
+                return dt.date.fromisoformat(match.group("iso")), match
+            except ValueError:
+                continue
+        date, precision = read_date(match.group("text"))
+        if date is not None and precision == "day":
+            return date, match
+    return None
+
+
+def date_rank(line: str) -> int:
+    """0 for a "Published" line, 1 for a plain one, 2 for an "Updated" one."""
+    if PUBLISHED.search(line):
+        return 0
+    return 2 if UPDATED.search(line) else 1
+
+
+def find_page_date(body: str, header: list[str]) -> PublishedDate | None:
+    """The visible publication date: "Published" over plain over "Updated", earliest first.
+
+    A date in the body's first paragraphs has source `text` and offsets into body; one in a
+    removed header line has source `page` and no offsets (it is not in the body).
+    """
+    found: list[tuple[int, int, PublishedDate]] = []
+    for order, line in enumerate(header):
+        hit = read_visible_date(line)
+        if hit:
+            found.append((date_rank(line), order, PublishedDate(hit[0], "day", "page", None)))
+    offset = 0
+    for order, paragraph in enumerate(body.split("\n\n")[:HEAD_PARAGRAPHS], start=len(header)):
+        hit = read_visible_date(paragraph)
+        if hit and len(paragraph.split()) <= MAX_DATE_LINE_WORDS:
+            start, end = offset + hit[1].start(), offset + hit[1].end()
+            span = Span(start, end, body[start:end])
+            found.append((date_rank(paragraph), order, PublishedDate(hit[0], "day", "text", span)))
+        offset += len(paragraph) + 2
+    return min(found, key=lambda f: (f[0], f[1]))[2] if found else None

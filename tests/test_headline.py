@@ -1,0 +1,100 @@
+"""Headline detection on scraped pages (clean/headline.py) and its rules/headline.json."""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+
+import pytest
+
+from newsfacts.clean.article import clean_article
+from newsfacts.clean.headline import (
+    find_headline,
+    is_headline_candidate,
+    not_headline_rules,
+    split_site_suffix,
+)
+from newsfacts.ids import sha256_hex
+from newsfacts.records import CleanArticle, RawArticle
+
+HEADLINE = "Council approves plan to rebuild the harbour bridge"
+MENU = ["Home", "News", "Sport", "Weather", "Business", "Most read stories"]
+PROSE = [
+    "The city council on Tuesday approved a plan to rebuild the harbour bridge, which has "
+    "been closed to lorries since a storm damaged its northern span last winter.",
+    "Work is expected to start in the spring and to take about two years, officials said, "
+    "and the bridge will stay open to cars and bicycles for most of that time.",
+]
+
+
+def test_rules_file_is_versioned_and_every_example_matches_its_rule() -> None:
+    data = json.loads(
+        resources.files("newsfacts.rules").joinpath("headline.json").read_text("utf-8"))
+    assert data["version"] and data["description"]
+    ids = [r["id"] for r in data["not_headline"]]
+    assert len(ids) == len(set(ids))
+    for rule in not_headline_rules():
+        assert rule.pattern.search(rule.example), rule.rule_id
+        assert not rule.pattern.search(HEADLINE), rule.rule_id
+        assert not is_headline_candidate(rule.example), rule.rule_id
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    (f"{HEADLINE} | The Daily Bugle", (HEADLINE, "The Daily Bugle")),
+    (f"{HEADLINE} - Bugle", (HEADLINE, "Bugle")),
+    (HEADLINE, None),
+    ("Storm hits coast - residents told to leave their homes before the weekend", None),
+])
+def test_split_site_suffix(line: str, expected: tuple[str, str] | None) -> None:
+    assert split_site_suffix(line) == expected
+
+
+def test_the_headline_after_menus_is_found() -> None:
+    lines = [*MENU, HEADLINE, "By Jane Doe", *PROSE]
+    kept = [False] * (len(MENU) + 2) + [True] * len(PROSE)
+    assert find_headline(lines, kept) == len(MENU)
+
+
+def test_the_page_title_line_names_the_headline_among_menus() -> None:
+    lines = [f"{HEADLINE} | The Daily Bugle", *MENU, "Share this story on Facebook now",
+             HEADLINE, "Click here to see the latest offers today", "Advertisement", *PROSE]
+    kept = [False] * (len(lines) - len(PROSE)) + [True] * len(PROSE)
+    assert lines[find_headline(lines, kept)] == HEADLINE  # not the nearer junk
+
+
+def test_no_headline_when_nothing_qualifies() -> None:
+    assert find_headline(PROSE, [True, True]) is None
+    assert find_headline(["Home", "News"], [False, False]) is None
+
+
+def _clean(text: str) -> CleanArticle:
+    raw = RawArticle("a0123456789abcdef", "test/x.txt", sha256_hex(text.encode()), text)
+    clean = clean_article(raw)
+    assert isinstance(clean, CleanArticle)
+    return clean
+
+
+def test_the_cleaner_puts_the_headline_first_and_out_of_the_removed_lines() -> None:
+    clean = _clean("\n".join([*MENU, HEADLINE, *PROSE]))
+    assert clean.title == HEADLINE
+    assert clean.text.split("\n\n")[0] == HEADLINE
+    assert HEADLINE not in {line.text for line in clean.removed}
+    again = _clean(clean.text)
+    assert (again.title, again.text) == (clean.title, clean.text)
+
+
+def test_a_body_without_headline_has_no_title() -> None:
+    clean = _clean("\n".join(PROSE))
+    assert clean.title is None
+    assert re.sub(r"\s+", " ", clean.text) == " ".join(PROSE)
+
+
+def test_an_article_without_headline_is_published_with_a_null_title() -> None:
+    from newsfacts.extract.article import extract_article
+    from newsfacts.records import Article
+
+    article = extract_article(_clean("\n".join(PROSE)))
+    assert isinstance(article, Article)
+    assert article.title is None
+    assert article.body.startswith(PROSE[0][:40])

@@ -1,0 +1,81 @@
+"""Page metadata: bylines, site names and visible dates, from the body or removed lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from importlib import resources
+
+import pytest
+
+from newsfacts.extract.page_meta import (
+    author_of_line,
+    find_page_date,
+    find_site,
+    header_lines,
+)
+from newsfacts.records import BoilerplateLine
+
+
+def removed(*texts: str, start: int = 2) -> tuple[BoilerplateLine, ...]:
+    return tuple(BoilerplateLine("a0123456789abcdef", start + i, t, "other", "test")
+                 for i, t in enumerate(texts))
+
+
+def test_byline_rules_file_names_prefixes_roles_and_non_names() -> None:
+    data = json.loads(
+        resources.files("newsfacts.rules").joinpath("bylines.json").read_text("utf-8"))
+    assert data["version"] and data["description"]
+    assert {"by", "written by", "author:"} <= set(data["prefixes"])
+    assert "staff" in data["roles"] and "the" in data["not_names"]
+
+
+@pytest.mark.parametrize(("line", "author"), [
+    ("By Jane Doe", "Jane Doe"),
+    ("by JANE DOE JAN. 13, 2017", "JANE DOE"),
+    ("Written by Jane Doe", "Jane Doe"),
+    ("Author: Jane Doe", "Jane Doe"),
+    ("By Jane Doe and John Roe", "Jane Doe, John Roe"),
+    ("By Jane Doe, Senior Staff Writer, Daily Bugle", "Jane Doe"),
+    ("Jane Doe | Daily Bugle", "Jane Doe"),
+    ("By the time the bridge opened, it was dark", None),
+    ("by Taboola by Taboola", None),
+    ("The mayor spoke on Tuesday", None),
+])
+def test_author_of_line(line: str, author: str | None) -> None:
+    assert author_of_line(line) == author
+
+
+def test_site_from_dateline_then_title_suffix_then_copyright() -> None:
+    lines = removed("Bridge reopens after repairs | The Daily Bugle", "© 2019 Bugle Media Ltd.")
+    assert find_site("Bridge reopens after repairs", lines, "bugle.com") == "bugle.com"
+    assert find_site("Bridge reopens after repairs", lines, None) == "The Daily Bugle"
+    assert find_site("Another headline entirely", lines, None) == "Bugle"
+    assert find_site(None, removed("© 2019 All rights reserved"), None) is None
+
+
+def test_published_beats_updated_and_a_removed_date_has_no_offsets() -> None:
+    header = header_lines(1, removed("Updated March 4, 2019", "Published 3 March 2019"))
+    date = find_page_date("The council met.", header)
+    assert date is not None
+    assert (date.date, date.precision, date.source, date.span) == (
+        dt.date(2019, 3, 3), "day", "page", None)
+
+
+def test_a_date_line_in_the_body_has_source_text_and_offsets() -> None:
+    body = "By Jane Doe\n\nPosted 2019-03-12T10:00\n\nThe council met on March 1, 2019."
+    date = find_page_date(body, [])
+    assert date is not None and date.source == "text"
+    assert date.span is not None and body[date.span.start:date.span.end] == "2019-03-12"
+
+
+def test_a_date_in_prose_is_not_a_publication_date() -> None:
+    body = ("The council first met on March 1, 2019, to discuss the bridge, and it has met "
+            "every month since then to review the plans.")
+    assert find_page_date(body, []) is None
+
+
+def test_header_lines_are_those_just_under_the_headline() -> None:
+    lines = removed("Menu", "By Jane Doe", start=1)
+    assert header_lines(1, lines) == ["By Jane Doe"]
+    assert header_lines(None, lines) == ["Menu", "By Jane Doe"]
