@@ -28,3 +28,4 @@ eval: setup  ## print the cleaner's and the metadata scores on the dev corpora (
 	$(VENV)/bin/newsfacts eval clean --corpus $(EVAL)/boilerplate/aeb --html
 	$(VENV)/bin/newsfacts eval clean --corpus $(EVAL)/boilerplate/dragnet
 	$(VENV)/bin/newsfacts eval metadata --corpus $(EVAL)/metadata/readability
+	$(VENV)/bin/newsfacts eval entities --corpus $(EVAL)/entities/gum-news

@@ -15,6 +15,7 @@ from newsfacts.evaluate.clean import (
     evaluate_html_corpus,
     load_html_to_text,
 )
+from newsfacts.evaluate.entities import evaluate_entity_corpus, overall
 from newsfacts.evaluate.metadata import FIELDS, evaluate_metadata_corpus
 from newsfacts.evaluate.shingles import Scores
 
@@ -25,6 +26,8 @@ METADATA = ROOT.parent / "shared" / "eval" / "metadata"
 METRICS = {"precision", "recall", "f1"}
 TASKS = {"clean", "clean_html"}
 METADATA_TASK = "metadata"  # floors are accuracies per field on the visible subset
+ENTITIES_TASK = "entities"  # lenient micro P/R/F1 of `eval entities`
+ENTITIES = ROOT.parent / "shared" / "eval" / "entities"
 
 Floors = dict[str, dict[str, dict[str, float]]]  # task -> corpus -> metric -> floor
 
@@ -37,7 +40,7 @@ def load_floors() -> Floors:
 
 def floor_cases() -> list[tuple[str, str]]:
     return [(task, corpus) for task, sets in sorted(load_floors().items()) for corpus in sets
-            if task != METADATA_TASK]
+            if task not in (METADATA_TASK, ENTITIES_TASK)]
 
 
 def metadata_cases() -> list[str]:
@@ -58,7 +61,7 @@ def score_corpus(task: str, corpus_dir: Path) -> Scores:
 def test_floors_are_known_tasks_and_metrics_with_numbers_in_0_1() -> None:
     floors = load_floors()
     assert floors, "quality/floors.json holds no floors"
-    assert set(floors) <= TASKS | {METADATA_TASK}
+    assert set(floors) <= TASKS | {METADATA_TASK, ENTITIES_TASK}
     for task, sets in floors.items():
         for metrics in sets.values():
             assert metrics and set(metrics) <= (set(FIELDS) if task == METADATA_TASK else METRICS)
@@ -98,6 +101,22 @@ def test_metadata_accuracy_is_at_least_the_floor(corpus: str) -> None:
         assert score.visible_n > 0
         assert score.visible_accuracy >= floor, (
             f"metadata/{corpus} {field} {score.visible_accuracy:.4f} fell below floor {floor}")
+
+
+@pytest.mark.eval
+@pytest.mark.parametrize("corpus", sorted(load_floors().get(ENTITIES_TASK, {})))
+def test_entity_scores_are_at_least_the_floor(corpus: str) -> None:
+    corpus_dir = ENTITIES / corpus
+    if not corpus_dir.is_dir():
+        pytest.skip(f"dev corpus absent: {corpus_dir} (../shared/eval is not mounted)")
+    evaluation = evaluate_entity_corpus(corpus_dir)
+    counts = overall(evaluation.lenient)
+    print(f"entities/{corpus}: P={counts.precision:.4f} R={counts.recall:.4f} "
+          f"F1={counts.f1:.4f} on {evaluation.documents} docs")
+    assert evaluation.documents > 0
+    for metric, floor in load_floors()[ENTITIES_TASK][corpus].items():
+        score = getattr(counts, metric)
+        assert score >= floor, f"entities/{corpus} {metric} {score:.4f} fell below floor {floor}"
 
 
 @pytest.mark.eval
