@@ -116,21 +116,27 @@ def pair_quotes_in_line(
 ) -> int | None:
     """Pair marks on one line; returns the opening offset of a double quote left open."""
     double = running
+    straight = running is not None and text[running] == '"'  # closed by '"', not by '”'
     single: int | None = None
+    nested = 0
     reopening = running is not None  # the first mark of a continued paragraph reopens it
     for position in range(offset, offset + length):
         char = text[position]
         before = text[position - 1] if position > 0 else " "
         after = text[position + 1] if position + 1 < len(text) else " "
-        if char in DOUBLE_OPENERS or (char == '"' and (double is None or reopening)):
-            if reopening:
-                reopening = False
-            elif double is None and not after.isspace():
-                double, single = position, None
-        elif char in DOUBLE_CLOSERS or char == '"':
-            if double is not None:
-                add_quote_span(spans, text, double, position + 1)
-                double = None
+        if reopening and (char in DOUBLE_OPENERS or char == '"'):
+            reopening = False
+        elif double is None and (char in DOUBLE_OPENERS or char == '"'):
+            if not after.isspace():
+                double, single, straight, nested = position, None, char == '"', 0
+        elif double is not None and straight and char in DOUBLE_OPENERS:
+            nested += 1  # "… “inner” …": typographic marks nested in straight ones
+        elif double is not None and (char == '"' or char in DOUBLE_CLOSERS):
+            if nested and char != '"':
+                nested -= 1
+                continue
+            add_quote_span(spans, text, double, position + 1)
+            double = None
         elif double is None and single is None and char in SINGLE_OPENERS:
             if (before in BEFORE_OPENING or before in DOUBLE_OPENERS) and after.isalnum():
                 single = position
@@ -247,6 +253,8 @@ def verb_cue(parsed: ParsedText, children: list[list[int]], verb: Token) -> Cue 
         if speaker is not None:
             speaker, doc_channel = document_author(parsed, children, subjects[0], speaker)
             channel = channel or doc_channel
+    else:
+        speaker = adjacent_name(parsed, verb.index)
     complements = [c for c in children[verb.index] if tokens[c].dep == "ccomp"]
     content = token_ranges(parsed, subtree(complements[0], children)) if complements else ()
     last = verb.index
@@ -256,6 +264,25 @@ def verb_cue(parsed: ParsedText, children: list[list[int]], verb: Token) -> Cue 
         elif tokens[child].dep == "prep" and tokens[child].text.lower() in CHANNEL_PREPOSITIONS:
             channel = channel or channel_in(parsed, subtree(child, children))
     return Cue(verb.index, last, speaker, content, channel)
+
+
+def adjacent_name(parsed: ParsedText, verb: int) -> tuple[int, int] | None:
+    """A name right after or before a verb the parser gave no subject ("…,” said Skelly,
+    with an unknown surname tagged as an adverb): a named entity, else capitalised words."""
+    tokens = parsed.tokens
+    for entity in parsed.entities:
+        if entity.first_token == verb + 1 or entity.last_token == verb - 1:
+            return entity.first_token, entity.last_token
+    for step in (1, -1):
+        index = verb + step
+        run = []
+        while 0 <= index < len(tokens) and tokens[index].text[:1].isupper() \
+                and tokens[index].pos in {"PROPN", "NOUN", "ADV", "ADJ", "X"}:
+            run.append(index)
+            index += step
+        if run:
+            return min(run), max(run)
+    return None
 
 
 def has_subject(tokens: tuple[Token, ...], children: list[list[int]], index: int) -> bool:
@@ -403,7 +430,7 @@ def attribute_quotes(context: Context) -> tuple[list[QuoteMatch], set[int]]:
                 cue = previous[1]
         if cue is not None and cue.first in used and matches and matches[-1].cue_start == \
                 context.parsed.tokens[cue.first].start and matches[-1].kind == "partial":
-            match = add_segment(context, matches[-1], quote)  # two quoted bits of one clause
+            match = add_segment(context, matches[-1], quote, extend=True)  # one clause
             matches[-1] = match
             previous = (match, cue, quote.close)
             continue
@@ -432,13 +459,34 @@ def quote_match(context: Context, quote: QuoteSpan, cue: Cue | None) -> QuoteMat
     """A match for a quote: direct, or partial with the clause that holds it as content."""
     tokens = context.parsed.tokens
     kind = quote_kind(context, quote)
-    if kind == "partial" and cue is not None and cue.content:
-        covering = [r for r in cue.content
-                    if tokens[r[0]].start <= quote.start and quote.end <= tokens[r[1]].end]
-        if covering:
-            return build_match(context, cue.content, kind, cue)
-    segment = Span(quote.start, quote.end, context.parsed.text[quote.start:quote.end])
+    text = context.parsed.text
+    segment = Span(quote.start, quote.end, text[quote.start:quote.end])
+    if kind == "partial" and cue is not None:
+        clause = [(tokens[a].start, tokens[b].end) for a, b in cue.content]
+        if clause and clause[0][0] <= quote.start < max(clause[-1][1], quote.close):
+            # the quoted words are part of the reported clause: the clause is the content
+            spans = [*clause[:-1], (clause[-1][0], max(clause[-1][1], quote.end))]
+            segments = tuple(Span(a, b, text[a:b]) for a, b in spans)
+            return match_from_segments(context, segments, kind, cue)
+        start = content_start_after_cue(context, cue)
+        if start is not None and start <= quote.start and tokens[cue.last].end <= quote.open:
+            segment = Span(start, quote.end, text[start:quote.end])
     return match_from_segments(context, (segment,), kind, cue)
+
+
+def content_start_after_cue(context: Context, cue: Cue) -> int | None:
+    """Where the writer's report of a cue starts when the parse gave no clause: the first
+    word after the cue (and after a speaker that follows it), "that" left out."""
+    tokens = context.parsed.tokens
+    index = cue.last + 1
+    if cue.speaker is not None and cue.speaker[0] == index:
+        index = cue.speaker[1] + 1
+    while index < len(tokens) and (tokens[index].pos in {"PUNCT", "SPACE"}
+                                   or tokens[index].text.lower() == "that"):
+        if context.quote_of_token[index] is not None:
+            return tokens[index].end
+        index += 1
+    return tokens[index].start if index < len(tokens) else None
 
 
 def quote_kind(context: Context, quote: QuoteSpan) -> QuoteKind:
@@ -452,10 +500,19 @@ def quote_kind(context: Context, quote: QuoteSpan) -> QuoteKind:
     return "partial"
 
 
-def add_segment(context: Context, match: QuoteMatch, quote: QuoteSpan) -> QuoteMatch:
-    """The match with one more quoted stretch of content."""
-    segment = Span(quote.start, quote.end, context.parsed.text[quote.start:quote.end])
-    segments = (*match.segments, segment)
+def add_segment(
+    context: Context, match: QuoteMatch, quote: QuoteSpan, extend: bool = False
+) -> QuoteMatch:
+    """The match with one more quoted stretch of content, or (`extend`, for a second quote
+    in the same reported clause) with its last segment stretched to the quote's end."""
+    text = context.parsed.text
+    last = match.segments[-1]
+    if extend and "\n" not in text[last.end:quote.start]:
+        segment = Span(last.start, quote.end, text[last.start:quote.end])
+        segments = (*match.segments[:-1], segment)
+    else:
+        segment = Span(quote.start, quote.end, text[quote.start:quote.end])
+        segments = (*match.segments, segment)
     return QuoteMatch(
         " ".join(s.text for s in segments), segments[0].start, segment.end, segments, match.kind,
         *(getattr(match, name) for name in SPEAKER_AND_CUE_FIELDS),
