@@ -42,6 +42,7 @@ SUBJECT_FROM_HEAD = frozenset({"conj", "advcl", "xcomp", "pcomp"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 CHANNEL_PREPOSITIONS = frozenset({"on", "in", "via", "through", "during", "at"})
 ANTECEDENT_SENTENCES = 5
+TITLE_WINDOW = 4  # words before a name that can hold its title ("former Venezuelan President")
 MIN_UNATTRIBUTED_WORDS = 4  # an unattributed quote shorter than this is a title or scare quote
 
 
@@ -571,17 +572,21 @@ def match_from_segments(
 
 
 def resolve_pronoun(context: Context, speaker: tuple[int, int]) -> tuple[int, int] | None:
-    """Offsets of the antecedent of a one-word pronoun speaker, or None (see module docstring)."""
+    """Offsets of the antecedent of a pronoun (see the module docstring) or of a title
+    ("the president") speaker; None when there is none or the speaker is a name."""
     parsed = context.parsed
     token = parsed.tokens[speaker[0]]
     word = token.text.lower()
     labels = quote_rules().pronouns.get(word)
     if speaker[0] != speaker[1] or labels is None:
-        return None
+        return resolve_title(context, speaker)
     if word in RELATIVE_PRONOUNS:
         verb = parsed.tokens[token.head]
         if verb.dep == "relcl":
             noun = verb.head
+            for entity in parsed.entities:
+                if entity.first_token <= noun <= entity.last_token:
+                    return entity.start, entity.end
             return parsed.tokens[noun].start, parsed.tokens[noun].end
     for entity in reversed(parsed.entities):
         if entity.end > token.start or entity.label not in labels:
@@ -589,5 +594,26 @@ def resolve_pronoun(context: Context, speaker: tuple[int, int]) -> tuple[int, in
         if token.sentence - entity.sentence > ANTECEDENT_SENTENCES:
             return None
         if context.quote_of_token[entity.first_token] is None:
+            return entity.start, entity.end
+    return None
+
+
+def resolve_title(context: Context, speaker: tuple[int, int]) -> tuple[int, int] | None:
+    """ "the Venezuelan president" -> the nearest earlier person introduced with those words
+    ("Venezuelan President Nicolás Maduro"): every word after "the" must be among the
+    `TITLE_WINDOW` words just before the name, whatever their case."""
+    tokens, parsed = context.parsed.tokens, context.parsed
+    if tokens[speaker[0]].text.lower() != "the" or speaker[1] - speaker[0] > TITLE_WINDOW:
+        return None
+    words = [t.text.lower() for t in tokens[speaker[0] + 1:speaker[1] + 1]]
+    if not words or any(t.pos not in {"NOUN", "PROPN", "ADJ"} for t in
+                        tokens[speaker[0] + 1:speaker[1] + 1]):
+        return None
+    for entity in reversed(parsed.entities):
+        if entity.end > tokens[speaker[0]].start or entity.label != "PERSON":
+            continue
+        before = {t.text.lower() for t in tokens[max(0, entity.first_token - TITLE_WINDOW):
+                                                 entity.first_token]}
+        if set(words) <= before:
             return entity.start, entity.end
     return None
