@@ -307,13 +307,12 @@ def speaker_range(
 
 def channel_in(parsed: ParsedText, indices: set[int]) -> str | None:
     """The channel named by a phrase ("on his Twitter account", "in a statement"), if any."""
-    channels = quote_rules().channels
-    words = [parsed.tokens[i].text.lower() for i in sorted(indices)]
-    for size in (2, 1):
-        for i in range(len(words) - size + 1):
-            name = channels.get(" ".join(words[i:i + size]))
-            if name:
-                return name
+    channels, tokens = quote_rules().channels, [parsed.tokens[i] for i in sorted(indices)]
+    for size in (3, 2, 1):  # "e - mail" is three tokens, "press release" two
+        for i in range(len(tokens) - size + 1):
+            words = parsed.text[tokens[i].start:tokens[i + size - 1].end].lower()
+            if words in channels:
+                return channels[words]
     return None
 
 
