@@ -24,6 +24,7 @@ test: setup  ## lint, then every test
 	$(VENV)/bin/pytest
 
 EVAL := ../shared/eval
-eval: setup  ## print the cleaner's scores on the dev corpora (needs ../shared/eval)
+eval: setup  ## print the cleaner's and the quote extractor's scores on the dev corpora (needs ../shared/eval)
 	$(VENV)/bin/newsfacts eval clean --corpus $(EVAL)/boilerplate/aeb --html
 	$(VENV)/bin/newsfacts eval clean --corpus $(EVAL)/boilerplate/dragnet
+	$(VENV)/bin/newsfacts eval quotes --corpus $(EVAL)/quotes/polnear-train
