@@ -24,8 +24,9 @@ test: setup  ## lint, then every test
 	$(VENV)/bin/pytest
 
 EVAL := ../shared/eval
-eval: setup  ## print the cleaner's and the metadata scores on the dev corpora (needs ../shared/eval)
+eval: setup  ## print every extractor's scores on the dev corpora (needs ../shared/eval)
 	$(VENV)/bin/newsfacts eval clean --corpus $(EVAL)/boilerplate/aeb --html
 	$(VENV)/bin/newsfacts eval clean --corpus $(EVAL)/boilerplate/dragnet
 	$(VENV)/bin/newsfacts eval metadata --corpus $(EVAL)/metadata/readability
 	$(VENV)/bin/newsfacts eval entities --corpus $(EVAL)/entities/gum-news
+	$(VENV)/bin/newsfacts eval quotes --corpus $(EVAL)/quotes/polnear-train

@@ -16,6 +16,7 @@ Stage = Literal["ingest", "clean", "extract", "validate"]
 DatePrecision = Literal["day", "month", "year", "unknown"]
 DateSource = Literal["dateline", "text", "page", "metadata", "inferred"]
 EntityType = Literal["PERSON", "ORG", "GPE", "NORP", "LOC"]
+QuoteKind = Literal["direct", "partial", "indirect"]
 BoilerplateReason = Literal[
     "advertisement", "newsletter", "image_placeholder", "navigation", "share", "related",
     "comments", "legal", "byline", "other",
@@ -212,3 +213,38 @@ class BatchResult:
             mentions=tuple(m for r in results for m in r.mentions),
             entity_facts=tuple(f for r in results for f in r.entity_facts),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteMatch:
+    """One attribution found in a text: what was said, by whom, with which cue.
+
+    Offsets are into the text given to the parser, end exclusive. The content is `segments`
+    (one span, or several when a direct quote is interrupted by its attribution:
+    "“A,” he said. “B.”"); `start`/`end` are their outer bounds and `text` their texts joined
+    by one space (so `text == body[start:end]` only for one segment). Quote marks are not part
+    of the content. `kind`: `direct` (a quoted sentence or more), `partial` (quoted words
+    inside the writer's sentence), `indirect` (reported speech without quote marks).
+
+    The speaker is who or what is credited (a person, an organisation or a document). When
+    the attribution names it by a pronoun ("he said"), `speaker_*` is the antecedent found
+    by `extract.quotes.resolve_pronoun`, `speaker_resolved_from` the pronoun as written, and
+    `speaker_mention_*` the pronoun's own offsets; otherwise the mention *is* the speaker.
+    """
+
+    text: str
+    start: int
+    end: int
+    segments: tuple[Span, ...]
+    kind: QuoteKind
+    speaker_text: str | None
+    speaker_start: int | None
+    speaker_end: int | None
+    speaker_resolved_from: str | None
+    speaker_mention_start: int | None
+    speaker_mention_end: int | None
+    cue: str | None
+    cue_start: int | None
+    cue_end: int | None
+    channel: str | None
+    sentence_index: int

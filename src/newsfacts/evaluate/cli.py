@@ -24,6 +24,11 @@ from newsfacts.evaluate.entities import (
     overall,
 )
 from newsfacts.evaluate.metadata import FIELDS, MetadataEvaluation, evaluate_metadata_corpus
+from newsfacts.evaluate.quotes import (
+    evaluate_quotes_corpus,
+    format_quote_scores,
+    quote_evaluation_to_json,
+)
 
 WORST_SHOWN = 20
 
@@ -253,3 +258,34 @@ def metadata_command(
         typer.echo("\n" + format_metadata_misses(evaluation))
     if json_out is not None:
         write_json_atomically(json_out, metadata_to_json(evaluation))
+
+
+@eval_app.command("quotes")
+def quotes_command(
+    corpus: Annotated[
+        Path, typer.Option(help="A quotes set: <id>.txt + <id>.gold.json (PolNeAR format).")
+    ],
+    limit: Annotated[
+        int | None,
+        typer.Option(min=1, help="Score only N documents, evenly spread over the sorted ids."),
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write all scores, per document too, here.")
+    ] = None,
+) -> None:
+    """Score quote extraction: P/R/F1 of content spans and of content+source pairs.
+
+    Lenient (IoU >= 0.5) and exact matching, for all attributions and for the quoted ones;
+    the rule is documented in newsfacts.evaluate.quotes.
+
+    Example: newsfacts eval quotes --corpus ../shared/eval/quotes/polnear-train --limit 100
+    """
+    if not corpus.is_dir():
+        raise typer.BadParameter(f"not a folder: {corpus}", param_hint="--corpus")
+    evaluation = evaluate_quotes_corpus(corpus, limit)
+    if not evaluation.doc_ids:
+        typer.echo(f"note: no documents with gold in {corpus}", err=True)
+        raise typer.Exit(code=1)
+    typer.echo(format_quote_scores(evaluation))
+    if json_out is not None:
+        write_json_atomically(json_out, quote_evaluation_to_json(evaluation))
