@@ -23,7 +23,7 @@ SEED_004 = "seeds/004_b37bf997956b9fa5.txt"
 @pytest.fixture(scope="module")
 def seed_output(seeds_dir: Path) -> tuple[dict[str, str], tuple[Mention, ...], tuple[Entity, ...]]:
     result = process_batch(ingest_folder(seeds_dir))
-    mentions, entities = merge_entities(result.mentions, result.entity_facts)
+    mentions, entities, _ = merge_entities(result.mentions, result.entity_facts)
     bodies = {a.article_id: a.body for a in result.articles}
     names = {a.article_id: a.source_uri for a in result.articles}
     assert len(bodies) == 2
@@ -152,3 +152,23 @@ def test_bare_surname_of_two_people_stays_apart() -> None:
                             fact("person:castro", "Castro")])
     assert merges["person:castro"] == "person:castro"
     assert merges["person:raul castro"] != merges["person:fidel castro"]
+
+
+def test_seed_quotes_are_linked_to_their_speakers(seeds_dir: Path) -> None:
+    from newsfacts.tables import batch_to_tables
+
+    tables = batch_to_tables(process_batch(ingest_folder(seeds_dir)))
+    names = dict(zip(tables["entities"].column("entity_id").to_pylist(),
+                     tables["entities"].column("name").to_pylist(), strict=True))
+    quotes = tables["quotes"].to_pylist()
+
+    def speaker(opening: str) -> tuple[str | None, str | None, str | None]:
+        (quote,) = [q for q in quotes if q["text"].startswith(opening)]
+        return names.get(quote["speaker_entity_id"]), quote["cue"], quote["channel"]
+
+    assert speaker("At this time, we are on our way") == ("Nicolás Maduro", "wrote", "Twitter")
+    assert speaker("Venezuela and Turkey have sovereign") == ("Nicolás Maduro", "said", None)
+    assert speaker("the two leaders had discussed")[:2] == ("Kremlin", "stated")
+    assert speaker("the two heads of state")[0] == "Venezuelan Foreign Ministry"
+    # The communique speaks; "Venezuelan" in its name is not the speaker.
+    assert speaker("President Putin recognized") == (None, "reads", "communique")

@@ -16,7 +16,8 @@ from newsfacts.pipeline import ReleaseBlocked, run_build
 from newsfacts.publish.release import latest_version
 
 RELEASE_FILES = sorted(
-    [f"{t}.{ext}" for t in ("articles", "boilerplate", "entities", "mentions", "rejected")
+    [f"{t}.{ext}" for t in ("articles", "boilerplate", "entities", "mentions", "quotes",
+                            "rejected")
      for ext in ("csv", "parquet")]
     + ["newsfacts.jsonld", "run.json", "SHA256SUMS", "validation.json"]
 )
@@ -84,6 +85,16 @@ def test_jsonld_release_expands(seed_release: Path) -> None:
     people = [n for n in expanded if n["@type"] == ["https://schema.org/Person"]]
     names = {n["https://schema.org/name"][0]["@value"] for n in people}
     assert {"Nicolás Maduro", "Vladimir Putin"} <= names
+    quotes = [n for n in expanded if n["@type"] == ["https://schema.org/Quotation"]]
+    article_ids = {a["@id"] for a in articles}
+    assert len(quotes) == 12
+    for quote in quotes:
+        assert {p["@id"] for p in quote["https://schema.org/isPartOf"]} <= article_ids
+        assert {c["@id"] for c in quote.get("https://schema.org/creator", [])} <= node_ids
+    maduro = next(n["@id"] for n in people
+                  if n["https://schema.org/name"][0]["@value"] == "Nicolás Maduro")
+    assert sum(1 for q in quotes
+               if {"@id": maduro} in q.get("https://schema.org/creator", [])) >= 3
 
 
 def test_run_json_records_inputs_counts_and_code(seed_release: Path) -> None:
@@ -92,7 +103,7 @@ def test_run_json_records_inputs_counts_and_code(seed_release: Path) -> None:
     assert [i["source_uri"] for i in info["inputs"]] == [
         "seeds/000_c1accda924f0f9d8.txt", "seeds/004_b37bf997956b9fa5.txt"]
     assert info["counts"]["rows"] == {"articles": 2, "boilerplate": 4, "entities": 24,
-                                      "mentions": 67, "rejected": 0}
+                                      "mentions": 67, "quotes": 12, "rejected": 0}
     assert info["settings"] == {"source": "seeds", "source_kind": "folder", "batch_size": 500}
     assert info["code"]["newsfacts"] == pipeline.__version__
 
@@ -158,11 +169,11 @@ def test_failing_rows_are_quarantined_with_their_children(
     assert json.loads(bad["row_json"])["language"] == "english"
     assert "language" in bad["detail"]
     children = [r for r in rejected if r["reason"] == "validate_parent_rejected"]
-    assert {r["table_name"] for r in children} == {"boilerplate", "mentions"}
+    assert {r["table_name"] for r in children} == {"boilerplate", "mentions", "quotes"}
     assert {r["article_id"] for r in children} == {bad["article_id"]}
     assert summary.rejected == {"validate/validate_pattern": 1,
                                 "validate/validate_parent_rejected": len(children)}
-    for table in ("boilerplate", "mentions"):  # nothing of the article is left published
+    for table in ("boilerplate", "mentions", "quotes"):  # nothing of it is left published
         published = pq.read_table(summary.release_path / f"{table}.parquet")
         assert bad["article_id"] not in published.column("article_id").to_pylist()
         assert published.num_rows > 0

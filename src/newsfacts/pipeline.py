@@ -16,13 +16,13 @@ from newsfacts.clean.article import clean_article
 from newsfacts.clean.boilerplate import rules_version
 from newsfacts.extract.article import extract_article
 from newsfacts.extract.entities import extract_entities
-from newsfacts.extract.nlp import parse_texts
+from newsfacts.extract.nlp import ParsedText, parse_texts
+from newsfacts.extract.quotes import extract_quotes
+from newsfacts.extract.speakers import place_quotes
 from newsfacts.ingest.folder import read_folder
 from newsfacts.records import (
     Article,
     BatchResult,
-    EntityFact,
-    Mention,
     RawArticle,
     Rejection,
     Span,
@@ -113,30 +113,38 @@ def process_batch(items: Iterable[Item]) -> BatchResult:
 
 
 def extract_batch_entities(articles: Sequence[Article]) -> BatchResult:
-    """Mentions and entity facts of articles, parsed together (spaCy batches are faster).
+    """Mentions, entity facts and quotes of articles, parsed together (spaCy batches are faster).
 
     If the batch parse fails, each article is parsed alone so that only the broken one is
-    reported (`extract_entities_error`); its article row is still published.
+    reported (`extract_nlp_error`); its article row is still published.
     """
     if not articles:
         return BatchResult((), (), ())
     try:
         parsed = list(parse_texts(a.body for a in articles))
     except Exception:
-        return BatchResult.merge([entity_crash(a) for a in articles])
-    mentions: list[Mention] = []
-    facts: list[EntityFact] = []
-    rejected: list[Rejection] = []
-    for article, doc in zip(articles, parsed, strict=True):
-        try:
-            found_mentions, found_facts = extract_entities(
-                article.article_id, doc, dateline_span(article))
-        except Exception as exc:
-            rejected.append(entity_rejection(article, exc))
-            continue
-        mentions += found_mentions
-        facts += found_facts
-    return BatchResult((), (), tuple(rejected), tuple(mentions), tuple(facts))
+        return BatchResult.merge([parse_alone(a) for a in articles])
+    return BatchResult.merge([extract_parsed(a, doc) for a, doc in zip(articles, parsed,
+                                                                        strict=True)])
+
+
+def extract_parsed(article: Article, doc: ParsedText) -> BatchResult:
+    """Entities and quotes of one parsed body; a failure becomes the article's Rejection."""
+    try:
+        mentions, facts = extract_entities(article.article_id, doc, dateline_span(article))
+        quotes = place_quotes(article.article_id, extract_quotes(doc), mentions)
+    except Exception as exc:
+        return BatchResult((), (), (nlp_rejection(article, exc),))
+    return BatchResult((), (), (), mentions, facts, quotes)
+
+
+def parse_alone(article: Article) -> BatchResult:
+    """Parse one article by itself and extract from it; a failure becomes its Rejection."""
+    try:
+        doc = next(parse_texts([article.body]))
+    except Exception as exc:
+        return BatchResult((), (), (nlp_rejection(article, exc),))
+    return extract_parsed(article, doc)
 
 
 def dateline_span(article: Article) -> Span | None:
@@ -147,26 +155,16 @@ def dateline_span(article: Article) -> Span | None:
                 article.dateline)
 
 
-def entity_rejection(article: Article, exc: Exception) -> Rejection:
-    """The record of an article whose entities could not be extracted."""
+def nlp_rejection(article: Article, exc: Exception) -> Rejection:
+    """The record of an article whose entities and quotes could not be extracted."""
     return Rejection(
         source_uri=article.source_uri,
         article_id=article.article_id,
         raw_sha256=article.raw_sha256,
         stage="extract",
-        reason="extract_entities_error",
+        reason="extract_nlp_error",
         detail=f"{article.source_uri}: {type(exc).__name__}: {exc}",
     )
-
-
-def entity_crash(article: Article) -> BatchResult:
-    """Parse one article alone; a failure becomes its Rejection."""
-    try:
-        doc = next(parse_texts([article.body]))
-        mentions, facts = extract_entities(article.article_id, doc, dateline_span(article))
-    except Exception as exc:
-        return BatchResult((), (), (entity_rejection(article, exc),))
-    return BatchResult((), (), (), mentions, facts)
 
 
 # ---------------------------------------------------------------- validate
@@ -222,6 +220,8 @@ def drop_orphans(
 
 # Child tables and the parent key their rows point at, checked after the parent's validation.
 PARENT_KEYS = {"articles": "article_id", "entities": "entity_id"}
+# The columns of child tables that point at each parent table.
+POINTER_COLUMNS = {"articles": ("article_id",), "entities": ("entity_id", "speaker_entity_id")}
 
 
 def validate_tables(
@@ -247,10 +247,11 @@ def validate_tables(
     dropped: dict[str, set[str]] = {}
 
     for name in (n for n in schemas if n != "rejected"):
-        for parent, column in PARENT_KEYS.items():
-            result[name], orphans = drop_orphans(name, result[name], column,
-                                                 dropped.get(parent, set()), source_of)
-            quarantined += orphans
+        for parent, columns in POINTER_COLUMNS.items():
+            for column in columns:
+                result[name], orphans = drop_orphans(name, result[name], column,
+                                                     dropped.get(parent, set()), source_of)
+                quarantined += orphans
         report = validate_table(schemas[name], result[name])
         reports[name] = report.to_dict()
         if not report.table_ok:

@@ -194,6 +194,28 @@ class Entity:
 
 
 @dataclass(frozen=True, slots=True)
+class Quote:
+    """One row of the `quotes` table: a QuoteMatch placed in its article, speaker linked."""
+
+    quote_id: str
+    article_id: str
+    start_char: int
+    end_char: int
+    text: str
+    kind: QuoteKind
+    speaker_text: str | None
+    speaker_start: int | None
+    speaker_end: int | None
+    speaker_entity_id: str | None
+    speaker_resolved_from: str | None
+    cue: str | None
+    cue_start: int | None
+    cue_end: int | None
+    channel: str | None
+    sentence_index: int
+
+
+@dataclass(frozen=True, slots=True)
 class BatchResult:
     """What processing one batch of raw articles produced."""
 
@@ -202,6 +224,7 @@ class BatchResult:
     rejected: tuple[Rejection, ...]
     mentions: tuple[Mention, ...] = ()
     entity_facts: tuple[EntityFact, ...] = ()
+    quotes: tuple[Quote, ...] = ()
 
     @staticmethod
     def merge(results: list[BatchResult]) -> BatchResult:
@@ -212,6 +235,7 @@ class BatchResult:
             rejected=tuple(x for r in results for x in r.rejected),
             mentions=tuple(m for r in results for m in r.mentions),
             entity_facts=tuple(f for r in results for f in r.entity_facts),
+            quotes=tuple(q for r in results for q in r.quotes),
         )
 
 

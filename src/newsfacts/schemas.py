@@ -15,7 +15,7 @@ from typing import Any
 import pyarrow as pa
 
 # In validation order: a parent table before the tables whose rows point at it.
-TABLE_NAMES = ("articles", "boilerplate", "entities", "mentions", "rejected")
+TABLE_NAMES = ("articles", "boilerplate", "entities", "mentions", "quotes", "rejected")
 
 # Frictionless field type -> Arrow type. Dates are calendar dates (Parquet DATE).
 ARROW_TYPES: dict[str, pa.DataType] = {

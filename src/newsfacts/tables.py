@@ -5,14 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from newsfacts.extract.entities import merge_entities
-from newsfacts.records import Article, BatchResult, BoilerplateLine, Entity, Mention, Rejection
+from newsfacts.records import (
+    Article,
+    BatchResult,
+    BoilerplateLine,
+    Entity,
+    Mention,
+    Quote,
+    Rejection,
+)
 from newsfacts.schemas import TableSchema, load_schemas
 
 RECORD_TYPES: dict[str, type] = {
@@ -20,6 +28,7 @@ RECORD_TYPES: dict[str, type] = {
     "boilerplate": BoilerplateLine,
     "entities": Entity,
     "mentions": Mention,
+    "quotes": Quote,
     "rejected": Rejection,
 }
 
@@ -47,12 +56,15 @@ def batch_to_tables(result: BatchResult) -> dict[str, pa.Table]:
     Entities are merged across articles here, the one step that sees the whole dataset.
     """
     schemas = load_schemas()
-    mentions, entities = merge_entities(result.mentions, result.entity_facts)
+    mentions, entities, merged = merge_entities(result.mentions, result.entity_facts)
+    quotes = [replace(q, speaker_entity_id=merged.get(q.speaker_entity_id, q.speaker_entity_id))
+              for q in result.quotes]
     records: dict[str, Sequence[Any]] = {
         "articles": result.articles,
         "boilerplate": result.boilerplate,
         "entities": entities,
         "mentions": mentions,
+        "quotes": quotes,
         "rejected": result.rejected,
     }
     return {name: records_to_table(schemas[name], rows) for name, rows in records.items()}

@@ -500,8 +500,12 @@ def similar_names(a: str, b: str) -> bool:
 
 def merge_entities(
     mentions: Sequence[Mention], facts: Sequence[EntityFact]
-) -> tuple[tuple[Mention, ...], tuple[Entity, ...]]:
-    """The dataset's entities from every article's facts; mentions re-pointed after merges."""
+) -> tuple[tuple[Mention, ...], tuple[Entity, ...], dict[str, str]]:
+    """The dataset's entities from every article's facts; mentions re-pointed after merges.
+
+    Also returns the merged-away entity ids and the id each now points at, for the other
+    tables that name entities (quotes' speakers).
+    """
     merges = person_merges(facts)
     new_id = {make_entity_id(old): make_entity_id(new) for old, new in merges.items()}
     grouped: dict[str, list[EntityFact]] = defaultdict(list)
@@ -512,7 +516,7 @@ def merge_entities(
         replace(m, entity_id=new_id[m.entity_id]) if m.entity_id in new_id else m
         for m in mentions
     )
-    return remapped, entities
+    return remapped, entities, {old: new for old, new in new_id.items() if old != new}
 
 
 def weighted_choice(pairs: Iterable[tuple[str | None, int]]) -> str | None:

@@ -1,8 +1,9 @@
-"""JSON-LD writer: one schema.org graph of articles and the entities they mention.
+"""JSON-LD writer: one schema.org graph of articles, the entities they mention, and quotes.
 
 `NewsArticle` nodes link to `Person`, `Organization` and `Place` nodes by `@id` through
-`mentions`; every node keeps the columns of its table (schema.org terms where one fits,
-the dataset's own `nf:` vocabulary otherwise).
+`mentions`; `Quotation` nodes point at their article (`isPartOf`) and speaker (`creator`).
+Every node keeps the columns of its table (schema.org terms where one fits, the dataset's
+own `nf:` vocabulary otherwise).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from newsfacts.schemas import TableSchema, jsonld_context, jsonld_key
 
 ARTICLE_IRI = "https://w3id.org/newsfacts/article/"
 ENTITY_IRI = "https://w3id.org/newsfacts/entity/"
+QUOTE_IRI = "https://w3id.org/newsfacts/quote/"
 SCHEMA_ORG_TYPE = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place",
                    "NORP": "Thing"}
 
@@ -82,7 +84,7 @@ def mentioned_entities(mentions: pa.Table) -> dict[str, list[str]]:
 def dataset_graph(schemas: dict[str, TableSchema], tables: dict[str, pa.Table]) -> dict[str, Any]:
     """The JSON-LD document of a release: articles linked to the entities they mention."""
     context: dict[str, Any] = {}
-    for name in ("articles", "entities"):
+    for name in ("articles", "entities", "quotes"):
         context.update(jsonld_context(schemas[name]))
     linked = mentioned_entities(tables["mentions"])
     graph = []
@@ -92,7 +94,21 @@ def dataset_graph(schemas: dict[str, TableSchema], tables: dict[str, pa.Table]) 
             node["mentions"] = [{"@id": f"{ENTITY_IRI}{i}"} for i in ids]
         graph.append(node)
     graph += [entity_node(schemas["entities"], row) for row in tables["entities"].to_pylist()]
+    graph += [quote_node(schemas["quotes"], row) for row in tables["quotes"].to_pylist()]
     return {"@context": context, "@graph": graph}
+
+
+def quote_node(schema: TableSchema, row: dict[str, Any]) -> dict[str, Any]:
+    """A schema.org Quotation: `creator` is the speaker's entity, `isPartOf` the article."""
+    node: dict[str, Any] = {"@id": f"{QUOTE_IRI}{row['quote_id']}", "@type": "Quotation",
+                            "isPartOf": {"@id": f"{ARTICLE_IRI}{row['article_id']}"}}
+    if row["speaker_entity_id"]:
+        node["creator"] = {"@id": f"{ENTITY_IRI}{row['speaker_entity_id']}"}
+    for f in schema.fields:
+        value = row[f.name]
+        if value is not None and f.name not in ("article_id", "speaker_entity_id"):
+            node[jsonld_key(f)] = value
+    return node
 
 
 def write_jsonld(document: dict[str, Any], path: Path) -> None:
