@@ -172,3 +172,9 @@ def test_seed_quotes_are_linked_to_their_speakers(seeds_dir: Path) -> None:
     assert speaker("the two heads of state")[0] == "Venezuelan Foreign Ministry"
     # The communique speaks; "Venezuelan" in its name is not the speaker.
     assert speaker("President Putin recognized") == (None, "reads", "communique")
+
+
+def test_a_caption_label_is_not_part_of_a_name() -> None:
+    parsed = parse_text("The teacher wrote to student Ahmed Mohamed Image: Twitter / Reuters.")
+    mentions, _ = extract_entities("a0000000000000000", parsed)
+    assert "Image" not in " ".join(m.text for m in mentions)

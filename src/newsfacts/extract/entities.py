@@ -33,6 +33,8 @@ ENTITY_TYPE_OF_LABEL: dict[str, EntityType] = {
 LEADING_ARTICLE = re.compile(r"^(?:the|The|THE)\s+")
 TRAILING_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 HAS_UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+# Caption labels glued to a name by the model when a caption follows it ("… Image: …").
+CAPTION_LABEL = re.compile(r"(?:^|\s)(?:Image|Photo|Picture|Credit|Video|File|Source)$")
 ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.\-]{1,7}$")
 POSSESSIVE_TOKENS = frozenset({"'s", "’s", "'", "’"})
 # Words between a comma and a name that introduce an apposition to it: "his counterpart, X".
@@ -77,6 +79,9 @@ def trim_span(parsed: ParsedText, named: NamedSpan) -> tuple[Span, int] | None:
         start, text = start + match.end(), text[match.end():]
         first += 1
     text = TRAILING_POSSESSIVE.sub("", text).rstrip(" ,.;:-–—")
+    after = parsed.text[start + len(text):start + len(text) + 1]
+    if after == ":" and (label := CAPTION_LABEL.search(text)):
+        text = text[:label.start()].rstrip()  # "Ahmed Mohamed Image: Twitter" (a caption)
     if not text or not HAS_UPPER.search(text):
         return None
     return Span(start, start + len(text), text), first
