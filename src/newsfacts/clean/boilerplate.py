@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import numpy as np
@@ -53,6 +53,7 @@ def rules_version() -> str:
     return str(data["version"])
 
 
+@lru_cache(maxsize=1 << 16)  # each cleaning round, and the audit rows, ask again per line
 def match_line(line: str, rules: tuple[LineRule, ...]) -> LineRule | None:
     """The first rule that matches the whole (stripped) line, if any."""
     stripped = line.strip()
@@ -87,6 +88,7 @@ CUE_REASONS: dict[str, BoilerplateReason] = {
 }
 
 
+@lru_cache(maxsize=1 << 16)
 def name_removal_reason(line: str) -> BoilerplateReason:
     """The reason for a line the classifier removed: its dominant cue group, else `other`."""
     lowered = [t.lower() for t in TOKEN.findall(line)]

@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 import ftfy
+from ftfy.badness import BADNESS_RE
 
 # U+0085 is left to the mojibake repair: in news text it is far more often a cp1252 "…"
 # read as latin-1 (or part of "Ã\x85" = "Å") than an EBCDIC line break.
@@ -29,9 +30,53 @@ MOJIBAKE_ONLY = ftfy.TextFixerConfig(
 )
 
 
+# What ftfy (with MOJIBAKE_ONLY) can change besides NFC: a segment it judges bad (`is_bad`),
+# C1 controls, surrogates. `is_bad` on the whole text finds every bad line except one that
+# starts with "Ã " / "Â " (its regex anchors `^` at the text start only), hence the extra check.
+C1_OR_SURROGATE = re.compile("[\x80-\x9f\ud800-\udfff]")
+BAD_LINE_START = re.compile("^[ÃÂ] ", re.MULTILINE)
+SEGMENT = re.compile(r"[^\n]*\n|[^\n]+")  # ftfy's own unit: a line with its break
+# Every alternative of ftfy's BADNESS_RE needs a non-ASCII character and spans at most 7
+# characters, so it is enough to search it around the non-ASCII runs (most text is ASCII).
+NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+BADNESS_REACH = 7
+
+
+def is_bad(text: str) -> bool:
+    """ftfy's `is_bad`, searched only near non-ASCII characters (same answer, faster)."""
+    return any(
+        BADNESS_RE.search(text, max(run.start() - BADNESS_REACH, 0), run.end() + BADNESS_REACH)
+        for run in NON_ASCII_RUN.finditer(text)
+    )
+
+
+def looks_broken(text: str) -> bool:
+    """Whether ftfy might change more of `text` than its NFC form (cheap: a few regexes).
+
+    Checked before and after NFC, because ftfy repeats its fixes after normalising (a
+    decomposed "Ã" becomes mojibake only once composed).
+    """
+    return any(
+        is_bad(form) or C1_OR_SURROGATE.search(form) or BAD_LINE_START.search(form)
+        for form in (text, unicodedata.normalize("NFC", text))
+    )
+
+
 def repair_mojibake(text: str) -> str:
-    """Undo text decoded with the wrong codec (UTF-8 read as cp1252/latin-1), NFC."""
-    return ftfy.fix_text(text, MOJIBAKE_ONLY)
+    """Undo text decoded with the wrong codec (UTF-8 read as cp1252/latin-1), NFC.
+
+    ftfy costs more than the rest of the cleaner, and almost every line needs nothing, so it
+    only sees the lines that `looks_broken`; the others get NFC, which is what ftfy gives them.
+    """
+    if text.isascii():
+        return text
+    if not looks_broken(text):
+        return unicodedata.normalize("NFC", text)
+    return "".join(
+        ftfy.fix_text(segment, MOJIBAKE_ONLY) if looks_broken(segment)
+        else unicodedata.normalize("NFC", segment)
+        for segment in SEGMENT.findall(text)
+    )
 
 
 def unify_breaks(text: str) -> str:
