@@ -178,3 +178,14 @@ def test_a_caption_label_is_not_part_of_a_name() -> None:
     parsed = parse_text("The teacher wrote to student Ahmed Mohamed Image: Twitter / Reuters.")
     mentions, _ = extract_entities("a0000000000000000", parsed)
     assert "Image" not in " ".join(m.text for m in mentions)
+
+
+@pytest.mark.parametrize(("text", "name", "country"), [
+    ("New Jersey Gov. Chris Christie spoke in Iowa.", "Chris Christie", "US"),
+    ("Voters in Florida and New Hampshire went to the polls.", "Florida", "US"),
+    ("Voters in Florida and New Hampshire went to the polls.", "New Hampshire", "US"),
+])
+def test_us_states_are_in_the_us(text: str, name: str, country: str) -> None:
+    _, facts = extract_entities("a0000000000000000", parse_text(text))
+    (fact,) = [f for f in facts if f.name == name]
+    assert fact.country == country

@@ -23,7 +23,12 @@ from dataclasses import dataclass, replace
 
 from newsfacts.extract import gazetteer
 from newsfacts.extract.nlp import NamedSpan, ParsedText, Token
-from newsfacts.extract.places import country_of_country_name, country_of_place, name_key
+from newsfacts.extract.places import (
+    country_of_country_name,
+    country_of_place,
+    country_of_region,
+    name_key,
+)
 from newsfacts.ids import sha256_hex
 from newsfacts.records import Entity, EntityFact, EntityType, Mention, Span
 
@@ -133,6 +138,23 @@ def country_of_token_text(text: str) -> str | None:
     return gazetteer.country_of_name(text)
 
 
+def country_of_region_name(name: str) -> str | None:
+    """The country of a country, demonym, metonym, or a region of one country ("Florida")."""
+    return gazetteer.country_of_name(name) or country_of_region(name)
+
+
+def country_ending_at(parsed: ParsedText, last: int) -> tuple[str | None, int]:
+    """The country named by the words ending at token `last`, and where those words start.
+
+    A named span ending there is read whole ("New Jersey Gov. Chris Christie" is US, not
+    Jersey); otherwise the single token is.
+    """
+    for named in parsed.entities:
+        if named.last_token == last and named.label in {"GPE", "NORP", "LOC", "ORG"}:
+            return country_of_region_name(LEADING_ARTICLE.sub("", named.text)), named.first_token
+    return country_of_token_text(parsed.tokens[last].text), last
+
+
 def role_before(parsed: ParsedText, end: int, floor: int) -> tuple[str | None, int]:
     """A role phrase ending right before token `end` (not before `floor`): role, its first token."""
     for length in range(min(MAX_ROLE_WORDS, end - floor), 0, -1):
@@ -150,10 +172,11 @@ def describe_before(parsed: ParsedText, first: int, floor: int) -> tuple[str | N
     role, i = role_before(parsed, first, floor)
     country = None
     if i - 1 >= floor and parsed.tokens[i - 1].text in POSSESSIVE_TOKENS and i - 2 >= floor:
-        country = country_of_token_text(parsed.tokens[i - 2].text)
-        i = i - 2 if country else i
-    elif i - 1 >= floor and (country := country_of_token_text(parsed.tokens[i - 1].text)):
-        i -= 1
+        country, start = country_ending_at(parsed, i - 2)
+        i = start if country else i
+    elif i - 1 >= floor:
+        country, start = country_ending_at(parsed, i - 1)
+        i = start if country else i
     if role is None and country is not None:
         # "Russian Vladimir Putin" is rare; a country word alone is still evidence.
         return None, country
@@ -245,7 +268,8 @@ def describe_place(found: Found) -> Found:
     name = found.span.text
     if metonym := gazetteer.lookup_metonym(name):
         return replace(found, canonical=metonym.canonical, country=metonym.country)
-    return replace(found, country=country_of_place(name))
+    # A region of one country ("Florida", "New Hampshire") before a city of that name (in CU).
+    return replace(found, country=country_of_region(name) or country_of_place(name))
 
 
 def describe(parsed: ParsedText, found: Found) -> Found:
