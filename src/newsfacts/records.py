@@ -216,6 +216,60 @@ class Quote:
 
 
 @dataclass(frozen=True, slots=True)
+class Event:
+    """One row of the `events` table: an EventMatch placed in its article, date resolved."""
+
+    event_id: str
+    article_id: str
+    story_id: str
+    event_type: str
+    cameo_code: str
+    goldstein: float
+    quad_class: int
+    mode: str | None
+    status: str
+    negated: bool
+    symmetric: bool
+    actor1_entity_ids: tuple[str, ...]
+    actor1_countries: tuple[str, ...]
+    actor1_sectors: tuple[str, ...]
+    actor1_text: str | None
+    actor2_entity_ids: tuple[str, ...]
+    actor2_countries: tuple[str, ...]
+    actor2_sectors: tuple[str, ...]
+    actor2_text: str | None
+    event_date: dt.date | None
+    event_date_precision: DatePrecision
+    date_text: str | None
+    date_start: int | None
+    date_end: int | None
+    location_entity_id: str | None
+    topics: tuple[str, ...]
+    trigger: str
+    trigger_start: int
+    trigger_end: int
+    sentence_index: int
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Dyad:
+    """One row of the `dyads` table: events of a country pair, type and month."""
+
+    source_country: str
+    target_country: str
+    event_type: str
+    month: str
+    symmetric: bool
+    event_count: int
+    story_count: int
+    article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class BatchResult:
     """What processing one batch of raw articles produced."""
 
@@ -225,6 +279,7 @@ class BatchResult:
     mentions: tuple[Mention, ...] = ()
     entity_facts: tuple[EntityFact, ...] = ()
     quotes: tuple[Quote, ...] = ()
+    events: tuple[Event, ...] = ()
 
     @staticmethod
     def merge(results: list[BatchResult]) -> BatchResult:
@@ -236,6 +291,7 @@ class BatchResult:
             mentions=tuple(m for r in results for m in r.mentions),
             entity_facts=tuple(f for r in results for f in r.entity_facts),
             quotes=tuple(q for r in results for q in r.quotes),
+            events=tuple(e for r in results for e in r.events),
         )
 
 
