@@ -46,13 +46,14 @@ OBJECT_DEPS = frozenset({"dobj", "dative", "iobj", "attr", "oprd"})
 PATIENT_PREPOSITIONS = frozenset({"with", "to", "against", "on", "into", "from", "between",
                                   "toward", "towards", "at", "over", "upon", "for"})
 NOUN_PATIENT_PREPOSITIONS = PATIENT_PREPOSITIONS | {"of"}
-PLACE_PREPOSITIONS = frozenset({"in", "at"})
+PLACE_PREPOSITIONS = frozenset({"in", "at", "near"})
 # Dependencies that stay inside an actor's noun phrase (tier 1), and the prepositions added
 # when tier 1 names no country (tier 2: "rebels in Darfur", "forces from Chad").
 PHRASE_DEPS = frozenset({"compound", "amod", "poss", "nmod", "appos", "conj", "cc", "det",
                          "nummod", "quantmod", "flat", "case", "npadvmod", "pobj", "punct"})
 PHRASE_PREPOSITIONS = frozenset({"of"})
-WIDE_PREPOSITIONS = frozenset({"in", "from", "for", "at", "within"})
+WIDE_PREPOSITIONS = frozenset({"in", "from", "for", "at", "within", "throughout", "across",
+                               "to", "against", "on", "with", "into"})
 # Clauses whose triggers are events of their own, not parts of the governing event.
 SEPARATE_DEPS = frozenset({"conj", "parataxis"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
@@ -60,9 +61,10 @@ PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "him", "her",
                       "his", "its", "their", "our"})
 CONFLICTUAL_TYPES = frozenset({"DEMAND", "DISAPPROVE", "REJECT", "THREATEN", "PROTEST",
                                "MOBILIZE", "SANCTION", "COERCE", "ASSAULT", "FIGHT"})
-# Domestic event types whose recipient, when no one is named, is the actor's own country
-# (protesters target their government; coders code police actions on "demonstrators" so).
-DOMESTIC_TYPES = frozenset({"PROTEST"})
+# Event types mostly domestic: an unnamed side ("demonstrators", "police") is in the other
+# side's country when the event's place says nothing (protesters target their own
+# government; police act on their own citizens), as PLOVER and CAMEO coders code them.
+DOMESTIC_TYPES = frozenset({"PROTEST", "COERCE", "CONCEDE", "FIGHT", "MOBILIZE"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,7 @@ class Lexicon:
     intent: dict[str, dict[str, str]]
     cues: dict[str, frozenset[str]]
     demand_modals: frozenset[str]
+    frame_nouns: frozenset[str]
     topics: dict[str, str]
 
 
@@ -121,6 +124,7 @@ def lexicon() -> Lexicon:
         intent=data["intent"],
         cues={k: frozenset(v) for k, v in data["status_cues"].items()},
         demand_modals=frozenset(data["demand_modals"]),
+        frame_nouns=frozenset(data["frame_nouns"]),
         topics={word: topic for topic, words in data["topics"].items() for word in words},
     )
 
@@ -247,7 +251,8 @@ def match_entry(tree: Tree, i: int) -> Entry | None:
     token = tree.token(i)
     if token.pos == "VERB":
         pos = "VERB"
-    elif token.pos == "NOUN" and token.dep not in ("compound", "amod"):
+    elif token.pos == "NOUN" and (token.dep not in ("compound", "amod") or tree.lemma(
+            token.head) in lexicon().frame_nouns):
         pos = "NOUN"
     else:
         return None
@@ -278,7 +283,8 @@ def find_triggers(tree: Tree) -> list[Found]:
         elif entry := match_entry(tree, i):
             found[i] = entry
     for i in list(found):
-        if (tree.token(i).pos == "VERB" and tree.lemma(i) in lexicon().light_verbs
+        if (found[i] is not DEMAND_ENTRY and tree.token(i).pos == "VERB"
+                and tree.lemma(i) in lexicon().light_verbs
                 and any(o in found for o in tree.kids(i, "dobj"))):
             del found[i]
     return [Found(i, e) for i, e in sorted(found.items())]
@@ -294,14 +300,21 @@ def is_separate_clause(tree: Tree, i: int) -> bool:
     return False
 
 
-def governing_trigger(tree: Tree, i: int, triggers: dict[int, Found]) -> int | None:
-    """The trigger whose arguments contain token i, if any (separate clauses stop the climb)."""
+def governing_trigger(tree: Tree, i: int, triggers: dict[int, Found],
+                      anchors: dict[int, int]) -> int | None:
+    """The trigger whose arguments contain token i, if any (separate clauses stop the climb).
+
+    `anchors` maps the verb of a trigger noun ("staged" of "staged a demonstration") to the
+    noun: what depends on that verb ("... to demand reforms") belongs to the noun's event.
+    """
     j = i
     while (head := tree.head(j)) is not None:
         if is_separate_clause(tree, j):
             return None
         if head in triggers:
             return head
+        if head in anchors and anchors[head] != i:
+            return anchors[head]
         j = head
     return None
 
@@ -327,6 +340,11 @@ def subject_of(tree: Tree, verb: int) -> tuple[list[int], bool]:
         if subjects := tree.kids(j, *SUBJECT_DEPS):
             if tree.lemma(subjects[0]) in RELATIVE_PRONOUNS and tree.token(j).dep == "relcl":
                 return [h] if (h := tree.head(j)) is not None else [], False
+            if (tree.lemma(subjects[0]) in PRONOUNS and tree.token(j).dep == "ccomp"
+                    and (head := tree.head(j)) is not None):
+                # "Japan said it had halted aid": the pronoun is the reporting subject
+                reporter, _ = subject_of(tree, head)
+                return reporter or subjects, False
             return subjects, False
         if agents := [o for _, o in tree.preposition_objects(j, frozenset({"by"}))]:
             return agents, True
@@ -356,7 +374,7 @@ def agent_heads(tree: Tree, trigger: int, verb: int) -> list[int]:
     return subjects
 
 
-def patient_heads(tree: Tree, trigger: int, verb: int) -> list[int]:
+def patient_heads(tree: Tree, trigger: int, verb: int, depth: int = 0) -> list[int]:
     """actor2's argument heads: objects and with/to/against/... complements."""
     heads: list[int] = []
     prepositions = NOUN_PATIENT_PREPOSITIONS if tree.token(trigger).pos == "NOUN" \
@@ -372,6 +390,12 @@ def patient_heads(tree: Tree, trigger: int, verb: int) -> list[int]:
         for clause in tree.kids(trigger, "ccomp", "xcomp"):
             heads += [s for s in tree.kids(clause, "nsubj", "nsubjpass")
                       if tree.lemma(s) not in PRONOUNS]
+    if not heads and depth < 3:
+        # "offered to hand over to Britain", "staged a strike to demand ...": the content
+        # or purpose clause names the recipient.
+        for clause in tree.kids(trigger, "xcomp") + tree.kids(verb, "xcomp", "advcl"):
+            if clause != trigger and not is_separate_clause(tree, clause):
+                heads += patient_heads(tree, clause, clause, depth + 1)
     return heads
 
 
@@ -452,7 +476,9 @@ def event_status(tree: Tree, trigger: int, verb: int) -> tuple[EventStatus, bool
     words = {tree.lemma(a) for j in chain for a in tree.kids(j, "aux", "auxpass")}
     heads = {tree.lemma(j) for j in chain[1:]}
     heads |= {tree.lemma(c) for j in chain for c in tree.kids(j, "acomp")}
-    marks = {tree.lemma(m) for j in chain for c in tree.kids(j, "advcl")
+    reporting = [h for h in [tree.head(chain[-1])] if h is not None
+                 and tree.token(chain[-1]).dep == "ccomp"]  # "announced it will X unless Y"
+    marks = {tree.lemma(m) for j in [*chain, *reporting] for c in tree.kids(j, "advcl")
              for m in tree.kids(c, "mark")}
     modifiers = {tree.lemma(m) for m in tree.kids(trigger, "amod")}
     negated = any(tree.lemma(n) in cues["negations"]
@@ -558,9 +584,15 @@ def sentence_events(tree: Tree, countries: Mapping[str, str | None],
                     expressions: list[Span]) -> list[EventMatch]:
     """The events of one sentence."""
     found = {f.index: f for f in find_triggers(tree)}
+    anchors = {h: i for i, f in found.items() if f.entry.pos == "NOUN"
+               and tree.token(i).dep == "dobj" and (h := tree.head(i)) is not None
+               and h not in found}
+    timed = {t for s in expressions for t in range(tree.sentence.first_token,
+                                                   tree.sentence.end_token)
+             if s.start <= tree.token(t).start < s.end}
     events = []
     for index, trigger in found.items():
-        if governing_trigger(tree, index, found) is not None:
+        if governing_trigger(tree, index, found, anchors) is not None:
             continue
         entry = trigger.entry
         verb = clause_verb(tree, index)
@@ -572,14 +604,15 @@ def sentence_events(tree: Tree, countries: Mapping[str, str | None],
             heads1 = agent_heads(tree, noun, noun)
         else:
             heads1 = agent_heads(tree, index, verb)
+        heads1 = [h for h in heads1 if h not in timed]
         events.append(build_event(tree, Found(index, entry), verb, heads1,
-                                  countries, sectors, expressions))
+                                  countries, sectors, expressions, timed))
     return events
 
 
 def build_event(tree: Tree, found: Found, verb: int, heads1: list[int],
                 countries: Mapping[str, str | None], sectors: Mapping[str, str | None],
-                expressions: list[Span]) -> EventMatch:
+                expressions: list[Span], timed: set[int]) -> EventMatch:
     """One EventMatch from a trigger and its argument heads."""
     index = found.index
     if found.entry is DEMAND_ENTRY:
@@ -589,6 +622,7 @@ def build_event(tree: Tree, found: Found, verb: int, heads1: list[int],
                   if tree.lemma(s) not in PRONOUNS] or patient_heads(tree, speaker, speaker)
     else:
         heads2 = patient_heads(tree, index, verb)
+    heads2 = [h for h in heads2 if h not in timed]
     between = [o for p, o in tree.preposition_objects(index, frozenset({"between"}))]
     actor1 = describe_actor(tree, heads1, countries, sectors)
     actor2 = describe_actor(tree, heads2, countries, sectors)
@@ -599,9 +633,9 @@ def build_event(tree: Tree, found: Found, verb: int, heads1: list[int],
             NO_ACTOR, True
     elif actor1.conjoined and len(actor1.entity_ids) > 1 and not actor2.named:
         actor2, symmetric = NO_ACTOR, True
-    if not symmetric and not actor2.countries and not actor2.entity_ids and (
-            heads2 or found.entry.event_type in DOMESTIC_TYPES):
-        actor2 = domestic_recipient(actor2, actor1, location, countries)
+    if not symmetric:
+        actor1, actor2 = place_unnamed(actor1, actor2, found.entry.event_type,
+                                       countries.get(location) if location else None)
     status, negated = event_status(tree, index, verb)
     kind, code = coded_reading(found.entry, status)
     date = event_date(tree, index, verb, expressions)
@@ -626,9 +660,23 @@ def build_event(tree: Tree, found: Found, verb: int, heads1: list[int],
     )
 
 
-def domestic_recipient(actor2: Actor, actor1: Actor, location: str | None,
-                       countries: Mapping[str, str | None]) -> Actor:
-    """An unnamed recipient ("demonstrators") is in the event's place, else actor1's country."""
-    place = countries.get(location) if location else None
-    country = (place,) if place else actor1.countries
-    return Actor((), tuple(country), (), actor2.text, False, False)
+def place_unnamed(actor1: Actor, actor2: Actor, event_type: str,
+                  place: str | None) -> tuple[Actor, Actor]:
+    """Countries for sides that name no entity ("demonstrators", "police", "the workers").
+
+    Such a side is in the event's place ("in Kirkuk"); for mostly domestic event types
+    (DOMESTIC_TYPES), failing a place, in the other side's country. A side with a named
+    entity but no country (the UN, a rebel group) is left as it is.
+    """
+    sides = [actor1, actor2]
+    for k, side in enumerate(sides):
+        if side.countries or side.entity_ids or (k == 0 and not side.text
+                                                 and event_type not in DOMESTIC_TYPES):
+            continue
+        if k == 1 and not side.text and event_type not in DOMESTIC_TYPES:
+            continue
+        other = sides[1 - k].countries
+        country = (place,) if place else other if event_type in DOMESTIC_TYPES else ()
+        if country:
+            sides[k] = Actor((), tuple(sorted(country)), (), side.text, False, side.conjoined)
+    return sides[0], sides[1]
