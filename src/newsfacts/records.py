@@ -328,3 +328,54 @@ class QuoteMatch:
     cue_end: int | None
     channel: str | None
     sentence_index: int
+
+
+EventStatus = Literal["happened", "planned", "reported intention", "hypothetical"]
+
+
+@dataclass(frozen=True, slots=True)
+class EventMatch:
+    """One event found in a sentence, coded like PLOVER with its CAMEO reading.
+
+    `event_type` is the PLOVER type, `cameo_code` the CAMEO code of the same reading and
+    `goldstein` its Goldstein score; `quad_class` is CAMEO's (1 verbal cooperation, 2 material
+    cooperation, 3 verbal conflict, 4 material conflict). Actors are entity ids of the
+    article's mentions; `actor*_countries` are ISO alpha-2 codes and `actor*_sectors` their
+    sectors (government, military, ...), both sorted. A reciprocal event
+    ("X and Y agreed") is one record with both in actor1, actor2 empty and `symmetric`.
+    `actor*_text` is the argument as written ("Palestinian officials"), also when it names no
+    entity. All offsets are into the parsed text, end exclusive; `date_text` is the time
+    expression attached to the event as written (resolve it with
+    `extract.events.resolve_event_date`). `confidence` is the heuristic of
+    `extract.events.event_confidence`.
+    """
+
+    event_type: str
+    cameo_code: str
+    goldstein: float
+    quad_class: int
+    mode: str | None
+    status: EventStatus
+    negated: bool
+    symmetric: bool
+    actor1_entity_ids: tuple[str, ...]
+    actor2_entity_ids: tuple[str, ...]
+    actor1_countries: tuple[str, ...]
+    actor2_countries: tuple[str, ...]
+    actor1_sectors: tuple[str, ...]
+    actor2_sectors: tuple[str, ...]
+    actor1_text: str | None
+    actor2_text: str | None
+    trigger: str
+    trigger_start: int
+    trigger_end: int
+    sentence_index: int
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    date_text: str | None
+    date_start: int | None
+    date_end: int | None
+    location_entity_id: str | None
+    topics: tuple[str, ...]
+    confidence: float

@@ -23,6 +23,11 @@ from newsfacts.evaluate.entities import (
     evaluate_entity_corpus,
     overall,
 )
+from newsfacts.evaluate.events import (
+    evaluate_event_corpus,
+    format_event_misses,
+    format_event_scores,
+)
 from newsfacts.evaluate.metadata import FIELDS, MetadataEvaluation, evaluate_metadata_corpus
 from newsfacts.evaluate.quotes import (
     evaluate_quotes_corpus,
@@ -289,3 +294,29 @@ def quotes_command(
     typer.echo(format_quote_scores(evaluation))
     if json_out is not None:
         write_json_atomically(json_out, quote_evaluation_to_json(evaluation))
+
+
+@eval_app.command("events")
+def events_command(
+    corpus: Annotated[
+        Path, typer.Option(help="A PLOVER-format JSONL file: one sentence and its coding a line.")
+    ],
+    per_record: Annotated[
+        bool, typer.Option("--per-record", help="List every record with a wrong type or country.")
+    ] = False,
+) -> None:
+    """Score events: PLOVER type accuracy, source and target country accuracy, confusion.
+
+    Matching rules: newsfacts.evaluate.events.
+
+    Example: newsfacts eval events --corpus ../shared/eval/events/plover-dev.jsonl
+    """
+    if not corpus.is_file():
+        raise typer.BadParameter(f"not a file: {corpus}", param_hint="--corpus")
+    evaluation = evaluate_event_corpus(corpus)
+    if not evaluation.outcomes:
+        typer.echo(f"note: no records in {corpus}", err=True)
+        raise typer.Exit(code=1)
+    typer.echo(format_event_scores(evaluation))
+    if per_record:
+        typer.echo("\n" + format_event_misses(evaluation))

@@ -1,0 +1,682 @@
+"""Events between actors from the dependency parse, coded like PLOVER with a CAMEO reading.
+
+One sentence at a time (`extract_events`):
+1. **Triggers**: verbs and nouns whose lemma is in `rules/events.json` (the most specific entry
+   whose conditions hold), plus "X said Y must ..." (a DEMAND of X on Y). A light verb governing
+   a trigger noun ("held talks") gives way to the noun; a trigger inside another trigger's
+   arguments ("rejected a request to meet") is part of that event, not an event of its own,
+   unless it is coordinated with it or a participle clause ("..., killing one and arresting 12").
+   A trigger noun as the subject of a trigger verb ("a roadside bombing killed ...") makes one
+   event of the noun's type with the verb's object.
+2. **Actors**: actor1 is the subject (climbing through "agreed to ...", conjuncts, passive
+   agents "by X"), or the possessor / modifier of a trigger noun ("Israel's invasion", "French
+   mediation"); actor2 the direct and indirect object and the complements with with/to/against/
+   on/into/from/between. An actor is every entity mention in the argument's noun phrase (with
+   its conjuncts, possessors and of-phrases; then its in/from/for phrases if that gave no
+   country). Conjoined subjects and no actor2 ("X and Y agreed") are one symmetric record.
+   Countries come from the entities' facts, else from country words in the phrase; an actor2
+   phrase naming no one ("demonstrators", "refugees") is placed in the event's location or,
+   failing that, in actor1's country (domestic events), as event coders do.
+3. **Status**: planned ("will", "plans to", "is due to", an "upcoming" meeting), reported
+   intention ("promised to", "is ready to", "would"), hypothetical ("may", "if", "unless"),
+   else happened; negation separately. Following PLOVER/CAMEO, a cooperative act that is only
+   promised or intended is AGREE (CAMEO 03x), and a conflictual act that is future or
+   conditional is THREATEN (CAMEO 13x); a scheduled meeting stays CONSULT, status planned.
+4. **Where, when, about what**: the first place in an in/at phrase of the event's clause; the
+   time expression in the clause nearest the trigger (`event_dates`); topic words.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from newsfacts.extract import gazetteer
+from newsfacts.extract.event_dates import find_time_expressions
+from newsfacts.extract.nlp import ParsedText, Sentence, Token
+from newsfacts.records import EventMatch, EventStatus, Mention, Span
+
+ACTOR_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC"})
+PLACE_TYPES = frozenset({"GPE", "LOC"})
+SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+OBJECT_DEPS = frozenset({"dobj", "dative", "iobj", "attr", "oprd"})
+PATIENT_PREPOSITIONS = frozenset({"with", "to", "against", "on", "into", "from", "between",
+                                  "toward", "towards", "at", "over", "upon", "for"})
+NOUN_PATIENT_PREPOSITIONS = PATIENT_PREPOSITIONS | {"of"}
+PLACE_PREPOSITIONS = frozenset({"in", "at", "near"})
+# Dependencies that stay inside an actor's noun phrase (tier 1), and the prepositions added
+# when tier 1 names no country (tier 2: "rebels in Darfur", "forces from Chad").
+PHRASE_DEPS = frozenset({"compound", "amod", "poss", "nmod", "appos", "conj", "cc", "det",
+                         "nummod", "quantmod", "flat", "case", "npadvmod", "pobj", "punct"})
+PHRASE_PREPOSITIONS = frozenset({"of"})
+WIDE_PREPOSITIONS = frozenset({"in", "from", "for", "at", "within", "throughout", "across",
+                               "to", "against", "on", "with", "into"})
+# Clauses whose triggers are events of their own, not parts of the governing event.
+SEPARATE_DEPS = frozenset({"conj", "parataxis"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "him", "her", "them",
+                      "his", "its", "their", "our"})
+CONFLICTUAL_TYPES = frozenset({"DEMAND", "DISAPPROVE", "REJECT", "THREATEN", "PROTEST",
+                               "MOBILIZE", "SANCTION", "COERCE", "ASSAULT", "FIGHT"})
+# Event types mostly domestic: an unnamed side ("demonstrators", "police") is in the other
+# side's country when the event's place says nothing (protesters target their own
+# government; police act on their own citizens), as PLOVER and CAMEO coders code them.
+DOMESTIC_TYPES = frozenset({"PROTEST", "COERCE", "CONCEDE", "FIGHT", "MOBILIZE"})
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One trigger of the lexicon: a lemma and part of speech, conditions, and its coding."""
+
+    lemma: str
+    pos: str
+    event_type: str
+    cameo: str
+    mode: str | None
+    with_words: frozenset[str]
+    object_words: frozenset[str]
+    subject_words: frozenset[str]
+    object_entity: bool
+    example: str
+
+    @property
+    def specificity(self) -> int:
+        return (bool(self.with_words) + bool(self.object_words) + bool(self.subject_words)
+                + self.object_entity)
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """The parsed rules/events.json."""
+
+    version: str
+    entries: dict[tuple[str, str], tuple[Entry, ...]]
+    goldstein: dict[str, float]
+    event_types: frozenset[str]
+    light_verbs: frozenset[str]
+    intent: dict[str, dict[str, str]]
+    cues: dict[str, frozenset[str]]
+    demand_modals: frozenset[str]
+    frame_nouns: frozenset[str]
+    topics: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """rules/events.json, indexed by (lemma, pos), specific entries first."""
+    data: dict[str, Any] = gazetteer.load_rules("events.json")
+    entries: dict[tuple[str, str], list[Entry]] = {}
+    for raw in data["triggers"]:
+        entry = Entry(raw["lemma"], raw["pos"], raw["type"], raw["cameo"], raw["mode"],
+                      frozenset(raw.get("with", ())), frozenset(raw.get("object", ())),
+                      frozenset(raw.get("subject", ())), bool(raw.get("object_entity")),
+                      raw["example"])
+        entries.setdefault((entry.lemma, entry.pos), []).append(entry)
+    return Lexicon(
+        version=data["version"],
+        entries={k: tuple(sorted(v, key=lambda e: -e.specificity)) for k, v in entries.items()},
+        goldstein={code: c["goldstein"] for code, c in data["cameo"].items()},
+        event_types=frozenset(data["event_types"]),
+        light_verbs=frozenset(data["light_verbs"]),
+        intent=data["intent"],
+        cues={k: frozenset(v) for k, v in data["status_cues"].items()},
+        demand_modals=frozenset(data["demand_modals"]),
+        frame_nouns=frozenset(data["frame_nouns"]),
+        topics={word: topic for topic, words in data["topics"].items() for word in words},
+    )
+
+
+def quad_class(cameo_code: str) -> int:
+    """GDELT's quad class of a CAMEO code: 1 verbal / 2 material cooperation, 3 verbal /
+    4 material conflict (roots 01-04, 05-08, 09-13, 14-20)."""
+    root = int(cameo_code[:2])
+    return 1 if root <= 4 else 2 if root <= 8 else 3 if root <= 13 else 4
+
+
+# ---------------------------------------------------------------- the parse as a tree
+
+
+@dataclass(frozen=True, slots=True)
+class Tree:
+    """One sentence's tokens with child lists, and the mentions by token."""
+
+    parsed: ParsedText
+    sentence: Sentence
+    children: dict[int, tuple[int, ...]]
+    mention_at: dict[int, Mention]
+
+    def token(self, i: int) -> Token:
+        return self.parsed.tokens[i]
+
+    def kids(self, i: int, *deps: str) -> list[int]:
+        return [c for c in self.children.get(i, ()) if not deps or self.token(c).dep in deps]
+
+    def lemma(self, i: int) -> str:
+        return self.token(i).lemma.lower()
+
+    def head(self, i: int) -> int | None:
+        head = self.token(i).head
+        return None if head == i else head
+
+    def subtree(self, i: int) -> list[int]:
+        out, stack = [], [i]
+        while stack:
+            j = stack.pop()
+            out.append(j)
+            stack.extend(self.children.get(j, ()))
+        return sorted(out)
+
+    def preposition_objects(self, i: int, prepositions: frozenset[str]) -> list[tuple[str, int]]:
+        """(preposition, object) pairs of the prepositional phrases attached to token i."""
+        pairs = []
+        for prep in self.kids(i, "prep", "agent", "dative"):
+            word = self.lemma(prep)
+            if self.token(prep).dep == "agent":
+                word = "by"
+            if word in prepositions or (word == "by" and "by" in prepositions):
+                pairs.extend((word, obj) for obj in self.kids(prep, "pobj", "pcomp"))
+        return pairs
+
+
+def build_tree(parsed: ParsedText, sentence: Sentence, mentions: Sequence[Mention]) -> Tree:
+    """Children lists and a token -> mention index for one sentence."""
+    tokens = parsed.tokens[sentence.first_token:sentence.end_token]
+    children: dict[int, list[int]] = {}
+    for t in tokens:
+        if t.head != t.index:
+            children.setdefault(t.head, []).append(t.index)
+    starts = [t.start for t in tokens]
+    mention_at: dict[int, Mention] = {}
+    for mention in mentions:
+        if mention.sentence_index != sentence.index or mention.entity_type not in ACTOR_TYPES:
+            continue
+        first = bisect.bisect_right(starts, mention.start_char) - 1
+        for k in range(max(first, 0), len(tokens)):
+            if tokens[k].start >= mention.end_char:
+                break
+            mention_at[tokens[k].index] = mention
+    return Tree(parsed, sentence, {k: tuple(v) for k, v in children.items()}, mention_at)
+
+
+# ---------------------------------------------------------------- triggers
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A trigger token with its lexicon entry (None for a "must" demand)."""
+
+    index: int
+    entry: Entry
+
+
+def object_lemmas(tree: Tree, i: int) -> set[str]:
+    """Lemmas heading the trigger's objects, their compounds and of-phrases, and its pobjs."""
+    heads = tree.kids(i, *OBJECT_DEPS, "nsubjpass", "xcomp")
+    heads += [obj for _, obj in tree.preposition_objects(i, NOUN_PATIENT_PREPOSITIONS)]
+    words = set()
+    for h in heads:
+        words.add(tree.lemma(h))
+        words.update(tree.lemma(c) for c in tree.kids(h, "compound", "amod"))
+        words.update(tree.lemma(o) for _, o in tree.preposition_objects(h, frozenset({"of"})))
+    return words
+
+
+def conditions_hold(tree: Tree, i: int, entry: Entry) -> bool:
+    """Whether a lexicon entry's conditions hold at token i."""
+    if entry.with_words:
+        near = {tree.lemma(c) for c in tree.kids(i)}
+        if (head := tree.head(i)) is not None:
+            near.add(tree.lemma(head))
+        if not near & entry.with_words:
+            return False
+    if entry.object_words and not object_lemmas(tree, i) & entry.object_words:
+        return False
+    if entry.subject_words:
+        subject = [w for s in tree.kids(i, *SUBJECT_DEPS, "nsubjpass") for w in tree.subtree(s)]
+        if not {tree.lemma(w) for w in subject} & entry.subject_words:
+            return False
+    if entry.object_entity:
+        objects = tree.kids(i, "dobj")
+        if not any(o in tree.mention_at and tree.mention_at[o].entity_type != "NORP"
+                   for o in objects):
+            return False
+    return True
+
+
+def match_entry(tree: Tree, i: int) -> Entry | None:
+    """The most specific lexicon entry that fits token i."""
+    token = tree.token(i)
+    if token.pos == "VERB":
+        pos = "VERB"
+    elif token.pos == "NOUN" and (token.dep not in ("compound", "amod") or tree.lemma(
+            token.head) in lexicon().frame_nouns):
+        pos = "NOUN"
+    else:
+        return None
+    for entry in lexicon().entries.get((token.lemma.lower(), pos), ()):
+        if conditions_hold(tree, i, entry):
+            return entry
+    return None
+
+
+DEMAND_ENTRY = Entry("must", "VERB", "DEMAND", "100", None, frozenset(), frozenset(),
+                     frozenset(), False, "")
+
+
+def is_reported_obligation(tree: Tree, i: int) -> bool:
+    """ "X said (that) Y must ...": a verb with a demand modal inside a reported clause."""
+    token = tree.token(i)
+    if token.pos not in ("VERB", "AUX") or token.dep not in ("ccomp", "acl"):
+        return False
+    return any(tree.lemma(a) in lexicon().demand_modals for a in tree.kids(i, "aux"))
+
+
+def find_triggers(tree: Tree) -> list[Found]:
+    """Trigger tokens of the sentence, light verbs dropped in favour of their nouns."""
+    found: dict[int, Entry] = {}
+    for i in range(tree.sentence.first_token, tree.sentence.end_token):
+        if is_reported_obligation(tree, i):
+            found[i] = DEMAND_ENTRY
+        elif entry := match_entry(tree, i):
+            found[i] = entry
+    for i in list(found):
+        if (found[i] is not DEMAND_ENTRY and tree.token(i).pos == "VERB"
+                and tree.lemma(i) in lexicon().light_verbs
+                and any(o in found for o in tree.kids(i, "dobj"))):
+            del found[i]
+    return [Found(i, e) for i, e in sorted(found.items())]
+
+
+def is_separate_clause(tree: Tree, i: int) -> bool:
+    """A coordinated clause or a participle clause ("..., killing one") is its own event."""
+    token = tree.token(i)
+    if token.dep in SEPARATE_DEPS:
+        return True
+    if token.dep == "advcl":
+        return not any(tree.lemma(c) == "to" for c in tree.kids(i, "aux", "mark"))
+    return False
+
+
+def governing_trigger(tree: Tree, i: int, triggers: dict[int, Found],
+                      anchors: dict[int, int]) -> int | None:
+    """The trigger whose arguments contain token i, if any (separate clauses stop the climb).
+
+    `anchors` maps the verb of a trigger noun ("staged" of "staged a demonstration") to the
+    noun: what depends on that verb ("... to demand reforms") belongs to the noun's event.
+    """
+    j = i
+    while (head := tree.head(j)) is not None:
+        if is_separate_clause(tree, j):
+            return None
+        if head in triggers:
+            return head
+        if head in anchors and anchors[head] != i:
+            return anchors[head]
+        j = head
+    return None
+
+
+# ---------------------------------------------------------------- arguments
+
+
+def clause_verb(tree: Tree, i: int) -> int:
+    """The verb a trigger noun depends on ("held talks" -> held); a verb is its own."""
+    j = i
+    while tree.token(j).pos not in ("VERB", "AUX"):
+        head = tree.head(j)
+        if head is None or tree.token(j).dep in ("nsubj", "nsubjpass", "conj", "appos"):
+            return j
+        j = head
+    return j
+
+
+def subject_of(tree: Tree, verb: int) -> tuple[list[int], bool]:
+    """The subject heads of a verb (climbing "agreed to ...") and whether it is a passive agent."""
+    j = verb
+    for _ in range(6):
+        if subjects := tree.kids(j, *SUBJECT_DEPS):
+            if tree.lemma(subjects[0]) in RELATIVE_PRONOUNS and tree.token(j).dep == "relcl":
+                return [h] if (h := tree.head(j)) is not None else [], False
+            if (tree.lemma(subjects[0]) in PRONOUNS and tree.token(j).dep == "ccomp"
+                    and (head := tree.head(j)) is not None):
+                # "Japan said it had halted aid": the pronoun is the reporting subject
+                reporter, _ = subject_of(tree, head)
+                return reporter or subjects, False
+            return subjects, False
+        if agents := [o for _, o in tree.preposition_objects(j, frozenset({"by"}))]:
+            return agents, True
+        if tree.token(j).dep in ("xcomp", "advcl", "conj", "acomp") and tree.head(j) is not None:
+            j = tree.head(j)  # type: ignore[assignment]
+            continue
+        break
+    return [], False
+
+
+def agent_heads(tree: Tree, trigger: int, verb: int) -> list[int]:
+    """actor1's argument heads: a noun's possessor, agent or modifiers; else the subject."""
+    token = tree.token(trigger)
+    if token.pos == "NOUN":
+        if owners := [p for p in tree.kids(trigger, "poss") if tree.lemma(p) not in PRONOUNS]:
+            return owners
+        if agents := [o for _, o in tree.preposition_objects(trigger, frozenset({"by"}))]:
+            return agents
+        if modifiers := [m for m in tree.kids(trigger, "amod", "compound", "nmod")
+                         if m in tree.mention_at]:
+            return modifiers
+        if token.dep in ("nsubj", "nsubjpass") or verb == trigger:
+            return []
+    subjects, _ = subject_of(tree, verb)
+    if tree.kids(verb, "nsubjpass") and not subjects:
+        return []
+    return subjects
+
+
+def patient_heads(tree: Tree, trigger: int, verb: int, depth: int = 0) -> list[int]:
+    """actor2's argument heads: objects and with/to/against/... complements."""
+    heads: list[int] = []
+    prepositions = NOUN_PATIENT_PREPOSITIONS if tree.token(trigger).pos == "NOUN" \
+        else PATIENT_PREPOSITIONS
+    places = {trigger, verb}
+    for i in sorted(places):
+        heads += tree.kids(i, "dobj", "dative", "iobj")
+        if tree.token(i).pos == "VERB" and not tree.kids(i, *SUBJECT_DEPS):
+            heads += tree.kids(i, "nsubjpass")
+        heads += [o for _, o in tree.preposition_objects(i, prepositions)]
+    heads = [h for h in heads if h != trigger and tree.lemma(h) not in PRONOUNS]
+    if not heads:
+        for clause in tree.kids(trigger, "ccomp", "xcomp"):
+            heads += [s for s in tree.kids(clause, "nsubj", "nsubjpass")
+                      if tree.lemma(s) not in PRONOUNS]
+    if not heads and depth < 3:
+        # "offered to hand over to Britain", "staged a strike to demand ...": the content
+        # or purpose clause names the recipient.
+        for clause in tree.kids(trigger, "xcomp") + tree.kids(verb, "xcomp", "advcl"):
+            if clause != trigger and not is_separate_clause(tree, clause):
+                heads += patient_heads(tree, clause, clause, depth + 1)
+    return heads
+
+
+def phrase_tokens(tree: Tree, head: int, wide: bool) -> list[int]:
+    """The tokens of an argument's noun phrase (with in/from/for phrases when `wide`)."""
+    prepositions = PHRASE_PREPOSITIONS | (WIDE_PREPOSITIONS if wide else frozenset())
+    out, stack = [], [head]
+    while stack:
+        j = stack.pop()
+        out.append(j)
+        for c in tree.kids(j):
+            dep = tree.token(c).dep
+            if dep in PHRASE_DEPS or (dep == "prep" and tree.lemma(c) in prepositions):
+                stack.append(c)
+    return sorted(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The entities and countries of one side of an event."""
+
+    entity_ids: tuple[str, ...]
+    countries: tuple[str, ...]
+    sectors: tuple[str, ...]
+    text: str | None
+    named: bool  # some entity or country word is named in the phrase
+    conjoined: bool  # several conjoined heads ("X and Y")
+
+
+NO_ACTOR = Actor((), (), (), None, False, False)
+
+
+def describe_actor(tree: Tree, heads: list[int], countries: Mapping[str, str | None],
+                   sectors: Mapping[str, str | None]) -> Actor:
+    """The mentions, countries and sectors named in the argument phrases."""
+    if not heads:
+        return NO_ACTOR
+    ids: list[str] = []
+    found: set[str] = set()
+    for wide in (False, True):
+        tokens = sorted({t for h in heads for t in phrase_tokens(tree, h, wide)})
+        ids = list(dict.fromkeys(tree.mention_at[t].entity_id for t in tokens
+                                 if t in tree.mention_at))
+        found = {c for e in ids if (c := countries.get(e))}
+        found |= {c for t in tokens if t not in tree.mention_at
+                  and tree.token(t).pos in ("PROPN", "ADJ", "NOUN")
+                  and tree.token(t).text[:1].isupper()
+                  and (c := gazetteer.country_of_name(tree.token(t).text))}
+        if found:
+            break
+    first, last = min(tokens), max(tokens)
+    start, end = tree.token(first).start, tree.token(last).end
+    conjoined = len(heads) > 1 or any(tree.kids(h, "conj") for h in heads)
+    return Actor(tuple(ids), tuple(sorted(found)),
+                 tuple(sorted({s for e in ids if (s := sectors.get(e))})),
+                 tree.parsed.text[start:end], bool(ids or found), conjoined)
+
+
+# ---------------------------------------------------------------- status, place, time, topics
+
+
+def clause_chain(tree: Tree, verb: int) -> list[int]:
+    """The verb and the verbs it is an xcomp of ("plans to hold" -> hold, plans)."""
+    chain = [verb]
+    j = verb
+    while tree.token(j).dep in ("xcomp", "acomp") and (head := tree.head(j)) is not None:
+        chain.append(head)
+        j = head
+    if tree.token(j).dep == "acl" and (head := tree.head(j)) is not None:
+        chain.append(head)  # "a commission due to be held": the noun's modifiers count too
+    return chain
+
+
+def event_status(tree: Tree, trigger: int, verb: int) -> tuple[EventStatus, bool]:
+    """Status from auxiliaries, governing verbs and modifiers; and negation."""
+    cues = lexicon().cues
+    chain = clause_chain(tree, verb)
+    words = {tree.lemma(a) for j in chain for a in tree.kids(j, "aux", "auxpass")}
+    heads = {tree.lemma(j) for j in chain[1:]}
+    heads |= {tree.lemma(c) for j in chain for c in tree.kids(j, "acomp")}
+    reporting = [h for h in [tree.head(chain[-1])] if h is not None
+                 and tree.token(chain[-1]).dep == "ccomp"]  # "announced it will X unless Y"
+    marks = {tree.lemma(m) for j in [*chain, *reporting] for c in tree.kids(j, "advcl")
+             for m in tree.kids(c, "mark")}
+    modifiers = {tree.lemma(m) for m in tree.kids(trigger, "amod")}
+    negated = any(tree.lemma(n) in cues["negations"]
+                  for j in {trigger, *chain} for n in tree.kids(j, "neg"))
+    status: EventStatus = "happened"
+    if words & cues["hypothetical_auxiliaries"] or marks & cues["hypothetical_marks"]:
+        status = "hypothetical"
+    elif heads & cues["intention_heads"] or words & cues["intention_auxiliaries"]:
+        status = "reported intention"
+    elif (words & cues["planned_auxiliaries"] or heads & cues["planned_heads"]
+          or modifiers & cues["planned_modifiers"]):
+        status = "planned"
+    return status, negated
+
+
+def coded_reading(entry: Entry, status: EventStatus) -> tuple[str, str]:
+    """(PLOVER type, CAMEO code): intended cooperation is AGREE, future conflict THREATEN."""
+    intent = lexicon().intent
+    kind, code = entry.event_type, entry.cameo
+    if status == "happened":
+        return kind, code
+    if kind in intent["AGREE"] and not (kind == "CONSULT" and status == "planned"):
+        return "AGREE", code if kind == "AGREE" else intent["AGREE"][kind]
+    if kind in intent["THREATEN"]:
+        return "THREATEN", code if kind == "THREATEN" else intent["THREATEN"][kind]
+    return kind, code
+
+
+def event_location(tree: Tree, trigger: int, verb: int) -> str | None:
+    """The entity id of the first place in an in/at phrase of the trigger or its clause."""
+    for i in dict.fromkeys((trigger, *clause_chain(tree, verb))):
+        for _, obj in tree.preposition_objects(i, PLACE_PREPOSITIONS):
+            for t in phrase_tokens(tree, obj, wide=False):
+                mention = tree.mention_at.get(t)
+                if mention and mention.entity_type in PLACE_TYPES:
+                    return mention.entity_id
+    return None
+
+
+def event_date(tree: Tree, trigger: int, verb: int,
+               expressions: list[Span]) -> Span | None:
+    """The time expression of the event's clause nearest its trigger."""
+    chain = clause_chain(tree, verb)
+    scope = set(tree.subtree(chain[-1] if tree.token(chain[-1]).pos == "VERB" else verb))
+    scope |= set(tree.subtree(trigger))
+    starts = {tree.token(i).start: i for i in scope}
+    ends = {tree.token(i).end for i in scope}
+    inside = [s for s in expressions
+              if any(s.start <= p < s.end for p in starts) and any(s.start < p <= s.end
+                                                                   for p in ends)]
+    if not inside:
+        return None
+    where = tree.token(trigger).start
+    return min(inside, key=lambda s: (abs(s.start - where), s.start))
+
+
+def event_topics(tree: Tree) -> tuple[str, ...]:
+    """Topics named by words of the sentence."""
+    topics = lexicon().topics
+    words = (tree.lemma(i) for i in range(tree.sentence.first_token, tree.sentence.end_token))
+    return tuple(sorted({topics[w] for w in words if w in topics}))
+
+
+def event_confidence(found: Found, actor1: Actor, actor2: Actor, symmetric: bool) -> float:
+    """A heuristic in [0, 1]: 0.4 for a trigger, +0.1 a specific entry or a verb, +0.3 a named
+    actor1, +0.2 a named actor2 or a reciprocal pair. Not a calibrated probability."""
+    score = 0.4
+    if found.entry.specificity or found.entry.pos == "VERB":
+        score += 0.1
+    if actor1.named:
+        score += 0.3
+    if actor2.named or symmetric:
+        score += 0.2
+    return round(min(score, 1.0), 2)
+
+
+# ---------------------------------------------------------------- events
+
+
+def extract_events(
+    parsed: ParsedText,
+    mentions: Sequence[Mention],
+    countries: Mapping[str, str | None],
+    sectors: Mapping[str, str | None],
+) -> tuple[EventMatch, ...]:
+    """The events of a parsed text, in text order.
+
+    `mentions` are the text's entity mentions (`extract_entities`), `countries` and
+    `sectors` map their entity ids to ISO alpha-2 codes and sectors.
+    """
+    expressions = find_time_expressions(parsed.text)
+    events: list[EventMatch] = []
+    for sentence in parsed.sentences:
+        tree = build_tree(parsed, sentence, mentions)
+        in_sentence = [s for s in expressions
+                       if sentence.start <= s.start and s.end <= sentence.end]
+        events.extend(sentence_events(tree, countries, sectors, in_sentence))
+    return tuple(events)
+
+
+def sentence_events(tree: Tree, countries: Mapping[str, str | None],
+                    sectors: Mapping[str, str | None],
+                    expressions: list[Span]) -> list[EventMatch]:
+    """The events of one sentence."""
+    found = {f.index: f for f in find_triggers(tree)}
+    anchors = {h: i for i, f in found.items() if f.entry.pos == "NOUN"
+               and tree.token(i).dep == "dobj" and (h := tree.head(i)) is not None
+               and h not in found}
+    timed = {t for s in expressions for t in range(tree.sentence.first_token,
+                                                   tree.sentence.end_token)
+             if s.start <= tree.token(t).start < s.end}
+    events = []
+    for index, trigger in found.items():
+        if governing_trigger(tree, index, found, anchors) is not None:
+            continue
+        entry = trigger.entry
+        verb = clause_verb(tree, index)
+        subject_nouns = [s for s in tree.kids(index, "nsubj") if s in found
+                         and found[s].entry.pos == "NOUN"]
+        if subject_nouns and trigger.entry.pos == "VERB" and entry is not DEMAND_ENTRY:
+            noun = subject_nouns[0]  # "a roadside bombing killed ...": the noun says what
+            entry = found[noun].entry
+            heads1 = agent_heads(tree, noun, noun)
+        else:
+            heads1 = agent_heads(tree, index, verb)
+        heads1 = [h for h in heads1 if h not in timed]
+        events.append(build_event(tree, Found(index, entry), verb, heads1,
+                                  countries, sectors, expressions, timed))
+    return events
+
+
+def build_event(tree: Tree, found: Found, verb: int, heads1: list[int],
+                countries: Mapping[str, str | None], sectors: Mapping[str, str | None],
+                expressions: list[Span], timed: set[int]) -> EventMatch:
+    """One EventMatch from a trigger and its argument heads."""
+    index = found.index
+    if found.entry is DEMAND_ENTRY:
+        speaker = clause_verb(tree, tree.head(index) or index)
+        heads1, _ = subject_of(tree, speaker)
+        heads2 = [s for s in tree.kids(index, "nsubj", "nsubjpass")
+                  if tree.lemma(s) not in PRONOUNS] or patient_heads(tree, speaker, speaker)
+    else:
+        heads2 = patient_heads(tree, index, verb)
+    heads2 = [h for h in heads2 if h not in timed]
+    between = [o for p, o in tree.preposition_objects(index, frozenset({"between"}))]
+    actor1 = describe_actor(tree, heads1, countries, sectors)
+    actor2 = describe_actor(tree, heads2, countries, sectors)
+    location = event_location(tree, index, verb)
+    symmetric = False
+    if not actor1.named and between:
+        actor1, actor2, symmetric = describe_actor(tree, between, countries, sectors), \
+            NO_ACTOR, True
+    elif actor1.conjoined and len(actor1.entity_ids) > 1 and not actor2.named:
+        actor2, symmetric = NO_ACTOR, True
+    if not symmetric:
+        actor1, actor2 = place_unnamed(actor1, actor2, found.entry.event_type,
+                                       countries.get(location) if location else None)
+    status, negated = event_status(tree, index, verb)
+    kind, code = coded_reading(found.entry, status)
+    date = event_date(tree, index, verb, expressions)
+    token = tree.token(index)
+    sentence = tree.sentence
+    lex = lexicon()
+    return EventMatch(
+        event_type=kind, cameo_code=code, goldstein=lex.goldstein[code],
+        quad_class=quad_class(code), mode=found.entry.mode, status=status,
+        negated=negated, symmetric=symmetric,
+        actor1_entity_ids=actor1.entity_ids, actor2_entity_ids=actor2.entity_ids,
+        actor1_countries=actor1.countries, actor2_countries=actor2.countries,
+        actor1_sectors=actor1.sectors, actor2_sectors=actor2.sectors,
+        actor1_text=actor1.text, actor2_text=actor2.text,
+        trigger=token.text, trigger_start=token.start, trigger_end=token.end,
+        sentence_index=sentence.index, sentence=tree.parsed.text[sentence.start:sentence.end],
+        sentence_start=sentence.start, sentence_end=sentence.end,
+        date_text=date.text if date else None, date_start=date.start if date else None,
+        date_end=date.end if date else None, location_entity_id=location,
+        topics=event_topics(tree),
+        confidence=event_confidence(found, actor1, actor2, symmetric),
+    )
+
+
+def place_unnamed(actor1: Actor, actor2: Actor, event_type: str,
+                  place: str | None) -> tuple[Actor, Actor]:
+    """Countries for sides that name no entity ("demonstrators", "police", "the workers").
+
+    Such a side is in the event's place ("in Kirkuk"); for mostly domestic event types
+    (DOMESTIC_TYPES), failing a place, in the other side's country. A side with a named
+    entity but no country (the UN, a rebel group) is left as it is.
+    """
+    sides = [actor1, actor2]
+    for k, side in enumerate(sides):
+        if side.countries or side.entity_ids or (k == 0 and not side.text
+                                                 and event_type not in DOMESTIC_TYPES):
+            continue
+        if k == 1 and not side.text and event_type not in DOMESTIC_TYPES:
+            continue
+        other = sides[1 - k].countries
+        country = (place,) if place else other if event_type in DOMESTIC_TYPES else ()
+        if country:
+            sides[k] = Actor((), tuple(sorted(country)), (), side.text, False, side.conjoined)
+    return sides[0], sides[1]
