@@ -17,7 +17,7 @@ from newsfacts.publish.release import latest_version
 
 RELEASE_FILES = sorted(
     [f"{t}.{ext}" for t in ("articles", "boilerplate", "entities", "mentions", "quotes",
-                            "rejected")
+                            "events", "dyads", "rejected")
      for ext in ("csv", "parquet")]
     + ["newsfacts.jsonld", "run.json", "SHA256SUMS", "validation.json"]
 )
@@ -103,7 +103,8 @@ def test_run_json_records_inputs_counts_and_code(seed_release: Path) -> None:
     assert [i["source_uri"] for i in info["inputs"]] == [
         "seeds/000_c1accda924f0f9d8.txt", "seeds/004_b37bf997956b9fa5.txt"]
     assert info["counts"]["rows"] == {"articles": 2, "boilerplate": 4, "entities": 24,
-                                      "mentions": 67, "quotes": 12, "rejected": 0}
+                                      "mentions": 67, "quotes": 12, "events": 22, "dyads": 5,
+                                      "rejected": 0}
     assert info["settings"] == {"source": "seeds", "source_kind": "folder", "batch_size": 500}
     assert info["code"]["newsfacts"] == pipeline.__version__
 
@@ -169,7 +170,7 @@ def test_failing_rows_are_quarantined_with_their_children(
     assert json.loads(bad["row_json"])["language"] == "english"
     assert "language" in bad["detail"]
     children = [r for r in rejected if r["reason"] == "validate_parent_rejected"]
-    assert {r["table_name"] for r in children} == {"boilerplate", "mentions", "quotes"}
+    assert {r["table_name"] for r in children} == {"boilerplate", "mentions", "quotes", "events"}
     assert {r["article_id"] for r in children} == {bad["article_id"]}
     assert summary.rejected == {"validate/validate_pattern": 1,
                                 "validate/validate_parent_rejected": len(children)}

@@ -16,6 +16,8 @@ from newsfacts.clean.article import clean_article
 from newsfacts.clean.boilerplate import rules_version
 from newsfacts.extract.article import extract_article
 from newsfacts.extract.entities import extract_entities
+from newsfacts.extract.event_rows import place_events
+from newsfacts.extract.events import extract_events
 from newsfacts.extract.nlp import ParsedText, parse_texts
 from newsfacts.extract.quotes import extract_quotes
 from newsfacts.extract.speakers import place_quotes
@@ -28,7 +30,7 @@ from newsfacts.records import (
     Span,
     Stage,
 )
-from newsfacts.tables import batch_to_tables, records_to_table, row_to_json
+from newsfacts.tables import batch_to_tables, dyads_table, records_to_table, row_to_json
 
 DATASET = "newsfacts"
 DEFAULT_BATCH_SIZE = 500
@@ -113,7 +115,8 @@ def process_batch(items: Iterable[Item]) -> BatchResult:
 
 
 def extract_batch_entities(articles: Sequence[Article]) -> BatchResult:
-    """Mentions, entity facts and quotes of articles, parsed together (spaCy batches are faster).
+    """Mentions, entity facts, quotes and events of articles, parsed together (spaCy batches
+    are faster).
 
     If the batch parse fails, each article is parsed alone so that only the broken one is
     reported (`extract_nlp_error`); its article row is still published.
@@ -129,13 +132,16 @@ def extract_batch_entities(articles: Sequence[Article]) -> BatchResult:
 
 
 def extract_parsed(article: Article, doc: ParsedText) -> BatchResult:
-    """Entities and quotes of one parsed body; a failure becomes the article's Rejection."""
+    """Entities, quotes and events of one parsed body; a failure becomes its Rejection."""
     try:
         mentions, facts = extract_entities(article.article_id, doc, dateline_span(article))
         quotes = place_quotes(article.article_id, extract_quotes(doc), mentions)
+        countries = {f.entity_id: f.country for f in facts}
+        sectors = {f.entity_id: f.sector for f in facts}
+        events = place_events(article, extract_events(doc, mentions, countries, sectors))
     except Exception as exc:
         return BatchResult((), (), (nlp_rejection(article, exc),))
-    return BatchResult((), (), (), mentions, facts, quotes)
+    return BatchResult((), (), (), mentions, facts, quotes, events)
 
 
 def parse_alone(article: Article) -> BatchResult:
@@ -221,7 +227,8 @@ def drop_orphans(
 # Child tables and the parent key their rows point at, checked after the parent's validation.
 PARENT_KEYS = {"articles": "article_id", "entities": "entity_id"}
 # The columns of child tables that point at each parent table.
-POINTER_COLUMNS = {"articles": ("article_id",), "entities": ("entity_id", "speaker_entity_id")}
+POINTER_COLUMNS = {"articles": ("article_id",),
+                   "entities": ("entity_id", "speaker_entity_id", "location_entity_id")}
 
 
 def validate_tables(
@@ -247,6 +254,8 @@ def validate_tables(
     dropped: dict[str, set[str]] = {}
 
     for name in (n for n in schemas if n != "rejected"):
+        if name == "dyads":  # derived: count only the events that passed validation
+            result[name] = dyads_table(result["events"])
         for parent, columns in POINTER_COLUMNS.items():
             for column in columns:
                 result[name], orphans = drop_orphans(name, result[name], column,

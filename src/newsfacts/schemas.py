@@ -15,7 +15,8 @@ from typing import Any
 import pyarrow as pa
 
 # In validation order: a parent table before the tables whose rows point at it.
-TABLE_NAMES = ("articles", "boilerplate", "entities", "mentions", "quotes", "rejected")
+TABLE_NAMES = ("articles", "boilerplate", "entities", "mentions", "quotes", "events", "dyads",
+               "rejected")
 
 # Frictionless field type -> Arrow type. Dates are calendar dates (Parquet DATE).
 ARROW_TYPES: dict[str, pa.DataType] = {

@@ -12,11 +12,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from newsfacts.extract.entities import merge_entities
+from newsfacts.extract.stories import assign_stories, count_dyads
 from newsfacts.records import (
     Article,
     BatchResult,
     BoilerplateLine,
+    Dyad,
     Entity,
+    Event,
     Mention,
     Quote,
     Rejection,
@@ -29,6 +32,8 @@ RECORD_TYPES: dict[str, type] = {
     "entities": Entity,
     "mentions": Mention,
     "quotes": Quote,
+    "events": Event,
+    "dyads": Dyad,
     "rejected": Rejection,
 }
 
@@ -59,15 +64,41 @@ def batch_to_tables(result: BatchResult) -> dict[str, pa.Table]:
     mentions, entities, merged = merge_entities(result.mentions, result.entity_facts)
     quotes = [replace(q, speaker_entity_id=merged.get(q.speaker_entity_id, q.speaker_entity_id))
               for q in result.quotes]
+    countries = {e.entity_id: e.country for e in entities}
+    events = assign_stories([repoint_event(e, merged, countries) for e in result.events])
     records: dict[str, Sequence[Any]] = {
         "articles": result.articles,
         "boilerplate": result.boilerplate,
         "entities": entities,
         "mentions": mentions,
         "quotes": quotes,
+        "events": events,
+        "dyads": count_dyads(events),
         "rejected": result.rejected,
     }
     return {name: records_to_table(schemas[name], rows) for name, rows in records.items()}
+
+
+def repoint_event(event: Event, merged: dict[str, str], countries: dict[str, str | None]) -> Event:
+    """An event's entity ids after the dataset merge; its actors' known countries added."""
+    actor1 = tuple(merged.get(i, i) for i in event.actor1_entity_ids)
+    actor2 = tuple(merged.get(i, i) for i in event.actor2_entity_ids)
+    location = merged.get(event.location_entity_id or "", event.location_entity_id)
+
+    def with_entity_countries(own: tuple[str, ...], ids: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(sorted({*own, *(c for i in ids if (c := countries.get(i)))}))
+
+    return replace(event, actor1_entity_ids=actor1, actor2_entity_ids=actor2,
+                   location_entity_id=location,
+                   actor1_countries=with_entity_countries(event.actor1_countries, actor1),
+                   actor2_countries=with_entity_countries(event.actor2_countries, actor2))
+
+
+def dyads_table(events: pa.Table) -> pa.Table:
+    """The dyads table counted from a (validated) events table."""
+    rows = [Event(**{k: tuple(v) if isinstance(v, list) else v for k, v in row.items()})
+            for row in events.to_pylist()]
+    return records_to_table(load_schemas()["dyads"], count_dyads(rows))
 
 
 def row_to_json(row: dict[str, Any]) -> str:

@@ -1,7 +1,8 @@
-"""JSON-LD writer: one schema.org graph of articles, the entities they mention, and quotes.
+"""JSON-LD writer: one schema.org graph of articles, their entities, quotes and events.
 
 `NewsArticle` nodes link to `Person`, `Organization` and `Place` nodes by `@id` through
-`mentions`; `Quotation` nodes point at their article (`isPartOf`) and speaker (`creator`).
+`mentions`; `Quotation` nodes point at their article (`isPartOf`) and speaker (`creator`);
+`Event` nodes at their actors (`organizer`, `attendee`), place and article (`subjectOf`).
 Every node keeps the columns of its table (schema.org terms where one fits, the dataset's
 own `nf:` vocabulary otherwise).
 """
@@ -20,6 +21,10 @@ from newsfacts.schemas import TableSchema, jsonld_context, jsonld_key
 ARTICLE_IRI = "https://w3id.org/newsfacts/article/"
 ENTITY_IRI = "https://w3id.org/newsfacts/entity/"
 QUOTE_IRI = "https://w3id.org/newsfacts/quote/"
+EVENT_IRI = "https://w3id.org/newsfacts/event/"
+# Event columns written as links or left to startDate, not copied as literals.
+EVENT_LINKED = {"article_id", "actor1_entity_ids", "actor2_entity_ids", "location_entity_id",
+                "event_date", "topics"}
 SCHEMA_ORG_TYPE = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place",
                    "NORP": "Thing"}
 
@@ -84,7 +89,7 @@ def mentioned_entities(mentions: pa.Table) -> dict[str, list[str]]:
 def dataset_graph(schemas: dict[str, TableSchema], tables: dict[str, pa.Table]) -> dict[str, Any]:
     """The JSON-LD document of a release: articles linked to the entities they mention."""
     context: dict[str, Any] = {}
-    for name in ("articles", "entities", "quotes"):
+    for name in ("articles", "entities", "quotes", "events"):
         context.update(jsonld_context(schemas[name]))
     linked = mentioned_entities(tables["mentions"])
     graph = []
@@ -95,7 +100,41 @@ def dataset_graph(schemas: dict[str, TableSchema], tables: dict[str, pa.Table]) 
         graph.append(node)
     graph += [entity_node(schemas["entities"], row) for row in tables["entities"].to_pylist()]
     graph += [quote_node(schemas["quotes"], row) for row in tables["quotes"].to_pylist()]
+    graph += [event_node(schemas["events"], row) for row in tables["events"].to_pylist()]
     return {"@context": context, "@graph": graph}
+
+
+def entity_refs(ids: list[str]) -> list[dict[str, str]]:
+    """`@id` references to entity nodes."""
+    return [{"@id": f"{ENTITY_IRI}{i}"} for i in ids]
+
+
+def event_node(schema: TableSchema, row: dict[str, Any]) -> dict[str, Any]:
+    """A schema.org Event: actors as organizer (source) and attendee (target, or every side
+    of a reciprocal event), location, startDate (day precision only), about, subjectOf."""
+    node: dict[str, Any] = {
+        "@id": f"{EVENT_IRI}{row['event_id']}", "@type": "Event",
+        "name": row["event_type"] + (f" ({row['mode']})" if row["mode"] else ""),
+        "subjectOf": {"@id": f"{ARTICLE_IRI}{row['article_id']}"},
+    }
+    if row["symmetric"]:
+        node["attendee"] = entity_refs(row["actor1_entity_ids"])
+    else:
+        if row["actor1_entity_ids"]:
+            node["organizer"] = entity_refs(row["actor1_entity_ids"])
+        if row["actor2_entity_ids"]:
+            node["attendee"] = entity_refs(row["actor2_entity_ids"])
+    if row["location_entity_id"]:
+        node["location"] = {"@id": f"{ENTITY_IRI}{row['location_entity_id']}"}
+    if row["event_date"] is not None and row["event_date_precision"] == "day":
+        node["startDate"] = row["event_date"].isoformat()
+    if row["topics"]:
+        node["about"] = row["topics"]
+    for f in schema.fields:
+        value = row[f.name]
+        if value is not None and value != [] and f.name not in EVENT_LINKED:
+            node[jsonld_key(f)] = value
+    return node
 
 
 def quote_node(schema: TableSchema, row: dict[str, Any]) -> dict[str, Any]:
