@@ -9,7 +9,9 @@ from importlib import resources
 import pytest
 
 from newsfacts.extract.nlp import parse_text, parse_texts
-from newsfacts.extract.quotes import extract_quotes, find_quote_spans, quote_rules
+from newsfacts.extract.quote_cues import quote_rules
+from newsfacts.extract.quote_marks import find_quote_spans
+from newsfacts.extract.quotes import extract_quotes
 from newsfacts.records import QuoteMatch
 
 RULES = json.loads(
