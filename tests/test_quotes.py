@@ -213,3 +213,41 @@ def test_seed_offsets_point_into_the_text(
                 assert text[m.cue_start:m.cue_end] == m.cue  # type: ignore[misc]
             if m.speaker_text is not None:
                 assert text[m.speaker_start:m.speaker_end] == m.speaker_text  # type: ignore[misc]
+
+
+OBJECT_CUES = sorted((lemma, past) for group in RULES["object_cue_verbs"].values()
+                     for lemma, past in group.items())
+
+
+@pytest.mark.parametrize(("lemma", "past"), OBJECT_CUES)
+def test_every_object_cue_reports_its_object(lemma: str, past: str) -> None:
+    match = only(quotes_of(f"The mayor {past} the new bridge plan on Tuesday."))
+    assert (match.kind, match.cue, match.speaker_text) == ("indirect", past.split()[0],
+                                                           "The mayor"), lemma
+    assert match.text.endswith("the new bridge plan")
+
+
+def test_infinitive_with_its_object_is_the_content() -> None:
+    match = only(quotes_of("The union urged the mayor to reopen the bridge."))
+    assert (match.text, match.speaker_text, match.cue) == (
+        "the mayor to reopen the bridge", "The union", "urged")
+
+
+def test_clause_only_cue_reports_no_infinitive() -> None:
+    assert quotes_of("The mayor continued to visit the bridge every week.") == ()
+
+
+def test_a_cue_that_took_a_quote_still_reports_its_own_clause() -> None:
+    matches = quotes_of("Graham called both men “crazy” and said the party would lose in May.")
+    assert [(m.cue, m.text) for m in matches] == [
+        ("called", "both men “crazy"), ("said", "the party would lose in May")]
+
+
+def test_a_stance_cue_does_not_take_a_quote() -> None:
+    assert quotes_of("The two leaders discussed their cooperation in “energy and trade”.") == ()
+
+
+def test_pronoun_in_a_report_is_its_speaker() -> None:
+    matches = quotes_of("Carlos Mendez met Ana Ortiz and assured that he will defend the plan.")
+    defend = only(tuple(m for m in matches if m.cue == "defend"))
+    assert (defend.speaker_text, defend.speaker_resolved_from) == ("Carlos Mendez", "he")

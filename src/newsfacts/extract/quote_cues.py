@@ -1,8 +1,11 @@
 """Cues of reported speech in a dependency parse, with their speaker, content and channel.
 
 A verb whose lemma is a cue of rules/quote_cues.json gives its subject (the speaker; a
-verb without one, "…, saying", takes its head's) and its clausal complement (`ccomp`, the
-content); "according to X, ..." gives X as speaker and the rest of its clause as content.
+verb without one, "…, saying", takes its head's) and its content: the clausal complement
+(`ccomp`), else an infinitive ("vowed to fight", "urged him to resign"), else for an object
+cue its objects ("praised the plan", "accused X of lying"). "according to X, ..." gives X as
+speaker and the rest of its clause as content. Every cue carries its group (speech,
+writing, cognition, evidence, naming, stance, according_to).
 A document speaker ("a statement published by X") yields its author and a channel.
 """
 
@@ -19,6 +22,15 @@ DASHES = frozenset({"–", "—", "--"})
 # dependency labels of verbs that share their subject with their head ("X attacked Y, saying")
 SUBJECT_FROM_HEAD = frozenset({"conj", "advcl", "xcomp", "pcomp"})
 CHANNEL_PREPOSITIONS = frozenset({"on", "in", "via", "through", "during", "at"})
+OBJECT_DEPS = frozenset({"dobj", "dative", "oprd", "xcomp", "ccomp"})
+ACCORDING_TO_GROUP = "according_to"
+STANCE_GROUP = "stance"  # object cues: content is what the stance is taken on
+TIME_WORDS = frozenset({
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
+    "yesterday", "tonight", "morning", "afternoon", "evening", "night", "week", "weekend",
+    "month", "year", "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december",
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +39,10 @@ class QuoteRules:
 
     version: str
     cue_lemmas: frozenset[str]
+    object_lemmas: frozenset[str]  # cues whose content may be an object ("praised the plan")
+    group_of: dict[str, str]  # cue lemma -> its group ("speech", "cognition", "stance", ...)
+    content_prepositions: frozenset[str]
+    clause_only: frozenset[str]  # cues whose infinitive is not a report ("continued to run")
     verb_channels: dict[str, str]
     channels: dict[str, str]
     document_nouns: frozenset[str]
@@ -39,9 +55,16 @@ def quote_rules() -> QuoteRules:
     data = json.loads(
         resources.files("newsfacts.rules").joinpath("quote_cues.json").read_text("utf-8")
     )
+    group_of = {lemma: name for key in ("cue_verbs", "object_cue_verbs")
+                for name, group in data[key].items() for lemma in group}
     return QuoteRules(
         version=data["version"],
-        cue_lemmas=frozenset(lemma for group in data["cue_verbs"].values() for lemma in group),
+        cue_lemmas=frozenset(group_of),
+        object_lemmas=frozenset(
+            lemma for group in data["object_cue_verbs"].values() for lemma in group),
+        group_of=group_of,
+        content_prepositions=frozenset(data["object_content_prepositions"]),
+        clause_only=frozenset(data["clause_only_verbs"]),
         verb_channels=dict(data["verb_channels"]),
         channels=dict(data["channels"]),
         document_nouns=frozenset(data["document_nouns"]),
@@ -58,6 +81,7 @@ class Cue:
     speaker: tuple[int, int] | None
     content: tuple[tuple[int, int], ...]
     channel: str | None
+    group: str
 
 
 def children_of(tokens: tuple[Token, ...]) -> list[list[int]]:
@@ -135,7 +159,7 @@ def according_to_cue(parsed: ParsedText, children: list[list[int]], token: Token
     channel = None
     if speaker is not None:
         speaker, channel = document_author(parsed, children, objects[0], speaker)
-    return Cue(token.index, to.index, speaker, content, channel)
+    return Cue(token.index, to.index, speaker, content, channel, ACCORDING_TO_GROUP)
 
 
 def verb_cue(parsed: ParsedText, children: list[list[int]], verb: Token) -> Cue | None:
@@ -154,15 +178,44 @@ def verb_cue(parsed: ParsedText, children: list[list[int]], verb: Token) -> Cue 
             channel = channel or doc_channel
     else:
         speaker = adjacent_name(parsed, verb.index)
-    complements = [c for c in children[verb.index] if tokens[c].dep == "ccomp"]
-    content = token_ranges(parsed, subtree(complements[0], children)) if complements else ()
+    content = verb_content(parsed, children, verb, with_object=bool(subjects))
     last = verb.index
     for child in children[verb.index]:
         if tokens[child].dep == "prt" and child == last + 1:
             last = child
         elif tokens[child].dep == "prep" and tokens[child].text.lower() in CHANNEL_PREPOSITIONS:
             channel = channel or channel_in(parsed, subtree(child, children))
-    return Cue(verb.index, last, speaker, content, channel)
+    return Cue(verb.index, last, speaker, content, channel, rules.group_of[verb.lemma.lower()])
+
+
+def verb_content(
+    parsed: ParsedText, children: list[list[int]], verb: Token, with_object: bool
+) -> tuple[tuple[int, int], ...]:
+    """What a cue verb reports: its clausal complement ("said [the plant is ready]"), else
+    an infinitive with the object before it ("urged [him to resign]"); for an object cue
+    with a subject, its objects and prepositional complements ("accused [X of lying]",
+    "praised [the plan]"). Dates, channels and adverbial phrases are left out."""
+    tokens, rules = parsed.tokens, quote_rules()
+    deps = {c: tokens[c].dep for c in children[verb.index] if c > verb.index}
+    clauses = [c for c, dep in deps.items() if dep == "ccomp"]
+    if clauses:
+        return token_ranges(parsed, subtree(clauses[0], children))
+    lemma = verb.lemma.lower()
+    picked = [] if lemma in rules.clause_only else [c for c, d in deps.items() if d == "xcomp"]
+    if picked:
+        picked += [c for c, dep in deps.items() if dep == "dobj" and c < picked[0]]
+    elif with_object and lemma in rules.object_lemmas:
+        picked = [c for c, dep in deps.items() if dep in OBJECT_DEPS or (
+            dep == "prep" and tokens[c].text.lower() in rules.content_prepositions
+            and not is_circumstance(parsed, children, c))]
+    return token_ranges(parsed, set().union(*(subtree(c, children) for c in picked)))
+
+
+def is_circumstance(parsed: ParsedText, children: list[list[int]], prep: int) -> bool:
+    """Is a prepositional phrase a time or a channel ("on Tuesday", "on Twitter")?"""
+    indices = subtree(prep, children)
+    return channel_in(parsed, indices) is not None or any(
+        parsed.tokens[i].text.lower() in TIME_WORDS for i in indices)
 
 
 def adjacent_name(parsed: ParsedText, verb: int) -> tuple[int, int] | None:

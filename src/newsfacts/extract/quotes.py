@@ -6,10 +6,12 @@
 2. Cues are found in the dependency parse (`extract.quote_cues`).
 3. Each quote takes the cue in the text around it, up to the sentence end on either side
    ("“…,” he said." / "He said: “…”"); a quote with no cue there continues the previous
-   quote's attribution ("“A,” he said. “B.”" is one quote of two segments). Cues with a
-   content clause that no quote used give indirect speech.
+   quote's attribution ("“A,” he said. “B.”" is one quote of two segments); stance cues
+   ("discussed", "praised") never take a quote. Cues with a content that holds no quote and
+   is not already their quote's give indirect speech.
 
-A pronoun speaker is resolved to the nearest preceding named entity of a compatible type
+A pronoun speaker inside another cue's content ("X assured that he will …") is that cue's
+speaker; otherwise it is resolved to the nearest preceding named entity of a compatible type
 (rules: `pronouns`), outside quotes, at most `ANTECEDENT_SENTENCES` sentences back; "who" in
 "X, who said" to X. That is a heuristic, not coreference: it is right for the common
 "Smith … he said" and wrong when another name of the same type comes in between.
@@ -20,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from newsfacts.extract.nlp import ParsedText
-from newsfacts.extract.quote_cues import Cue, children_of, find_cues, quote_rules
+from newsfacts.extract.quote_cues import STANCE_GROUP, Cue, children_of, find_cues, quote_rules
 from newsfacts.extract.quote_marks import QuoteSpan, find_quote_spans
 from newsfacts.records import QuoteKind, QuoteMatch, Span
 
@@ -40,6 +42,7 @@ class Context:
     quotes: tuple[QuoteSpan, ...]
     quote_of_token: list[int | None]
     cue_at: dict[int, Cue]  # by every token index a cue covers
+    cues: tuple[Cue, ...]
 
 
 def extract_quotes(parsed: ParsedText) -> tuple[QuoteMatch, ...]:
@@ -48,13 +51,21 @@ def extract_quotes(parsed: ParsedText) -> tuple[QuoteMatch, ...]:
     quotes = find_quote_spans(parsed.text)
     cues = find_cues(parsed, children)
     cue_at = {i: cue for cue in cues for i in range(cue.first, cue.last + 1)}
-    context = Context(parsed, children, quotes, quote_of_tokens(parsed, quotes), cue_at)
-    matches, used = attribute_quotes(context)
+    context = Context(parsed, children, quotes, quote_of_tokens(parsed, quotes), cue_at,
+                      tuple(cues))
+    matches = attribute_quotes(context)
+    tokens = parsed.tokens
     for cue in cues:
-        if cue.first not in used and cue.content:
-            quoted = {context.quote_of_token[i] for a, b in cue.content for i in range(a, b + 1)}
-            if quoted == {None}:
-                matches.append(build_match(context, cue.content, "indirect", cue))
+        if not cue.content:
+            continue
+        quoted = {context.quote_of_token[i] for a, b in cue.content for i in range(a, b + 1)}
+        start, end = tokens[cue.content[0][0]].start, tokens[cue.content[-1][1]].end
+        # a cue a quote took can still report a clause of its own ("called it “crazy” and
+        # said the party would lose"), unless that clause is the quote's content
+        if quoted == {None} and not any(
+                m.cue_start == tokens[cue.first].start and m.start < end and start < m.end
+                for m in matches):
+            matches.append(build_match(context, cue.content, "indirect", cue))
     return tuple(sorted(matches, key=lambda m: (m.start, m.end)))
 
 
@@ -95,7 +106,10 @@ def cue_for_quote(context: Context, quote: QuoteSpan) -> tuple[Cue | None, list[
     """The cue attributing a quote: one whose content covers it, else the nearest after, else
     the nearest before (within the quote's sentence); with the tokens after the quote."""
     after, before = window(context, quote, 1), window(context, quote, -1)
-    candidates = [context.cue_at[i] for i in after + before if i in context.cue_at]
+    # a stance cue does not make quoted words its subject's: in "they discussed their
+    # cooperation in “…”" the quote is the source's (a statement), not theirs
+    candidates = [context.cue_at[i] for i in after + before
+                  if i in context.cue_at and context.cue_at[i].group != STANCE_GROUP]
     for cue in candidates:
         if any(context.parsed.tokens[a].start <= quote.start < context.parsed.tokens[b].end
                for a, b in cue.content):
@@ -103,8 +117,8 @@ def cue_for_quote(context: Context, quote: QuoteSpan) -> tuple[Cue | None, list[
     return (candidates[0] if candidates else None), after
 
 
-def attribute_quotes(context: Context) -> tuple[list[QuoteMatch], set[int]]:
-    """One match per attributed quote (continued quotes become segments); cue tokens used."""
+def attribute_quotes(context: Context) -> list[QuoteMatch]:
+    """One match per attributed quote (continued quotes become segments)."""
     matches: list[QuoteMatch] = []
     used: set[int] = set()
     previous: tuple[QuoteMatch, Cue | None, int] | None = None  # last match, its cue, its end
@@ -134,7 +148,7 @@ def attribute_quotes(context: Context) -> tuple[list[QuoteMatch], set[int]]:
         matches.append(match)
         end = context.parsed.tokens[after[-1]].end if after else quote.close
         previous = (match, cue, end)
-    return matches, used
+    return matches
 
 
 def continues(text: str, previous_end: int, open_: int) -> bool:
@@ -281,6 +295,9 @@ def resolve_pronoun(context: Context, speaker: tuple[int, int]) -> tuple[int, in
                 if entity.first_token <= noun <= entity.last_token:
                     return entity.start, entity.end
             return parsed.tokens[noun].start, parsed.tokens[noun].end
+    reporter = reporting_speaker(context, speaker[0], labels)
+    if reporter is not None:
+        return reporter
     for entity in reversed(parsed.entities):
         if entity.end > token.start or entity.label not in labels:
             continue
@@ -288,6 +305,21 @@ def resolve_pronoun(context: Context, speaker: tuple[int, int]) -> tuple[int, in
             return None
         if context.quote_of_token[entity.first_token] is None:
             return entity.start, entity.end
+    return None
+
+
+def reporting_speaker(
+    context: Context, pronoun: int, labels: frozenset[str]
+) -> tuple[int, int] | None:
+    """In "X assured that he will …" the pronoun inside the content is X (a compatible name),
+    whatever name came in between ("met Putin and assured that he …")."""
+    for cue in context.cues:
+        if cue.speaker is None or not any(a <= pronoun <= b for a, b in cue.content):
+            continue
+        for entity in context.parsed.entities:
+            if entity.label in labels and cue.speaker[0] <= entity.first_token \
+                    and entity.last_token <= cue.speaker[1]:
+                return entity.start, entity.end
     return None
 
 
