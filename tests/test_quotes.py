@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
 from newsfacts.extract.nlp import parse_text, parse_texts
-from newsfacts.extract.quote_cues import quote_rules
+from newsfacts.extract.quote_cues import ACCORDING_TO_GROUP, quote_rules
 from newsfacts.extract.quote_marks import find_quote_spans
 from newsfacts.extract.quotes import extract_quotes
 from newsfacts.records import QuoteMatch
@@ -251,3 +252,17 @@ def test_pronoun_in_a_report_is_its_speaker() -> None:
     matches = quotes_of("Carlos Mendez met Ana Ortiz and assured that he will defend the plan.")
     defend = only(tuple(m for m in matches if m.cue == "defend"))
     assert (defend.speaker_text, defend.speaker_resolved_from) == ("Carlos Mendez", "he")
+
+
+def test_cue_groups_are_the_schema_enum() -> None:
+    schema = json.loads((Path(__file__).resolve().parent.parent / "schemas" / "quotes.json")
+                        .read_text(encoding="utf-8"))
+    enum = next(f for f in schema["fields"] if f["name"] == "cue_group")["constraints"]["enum"]
+    groups = {group for key in ("cue_verbs", "object_cue_verbs") for group in RULES[key]}
+    assert set(enum) == groups | {ACCORDING_TO_GROUP}
+    assert set(quote_rules().group_of.values()) == groups
+
+
+def test_matches_carry_their_cue_group() -> None:
+    matches = quotes_of("The mayor praised the plan. According to the report, costs rose.")
+    assert [m.cue_group for m in matches] == ["stance", "according_to"]

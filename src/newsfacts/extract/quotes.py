@@ -229,8 +229,8 @@ def add_segment(
 
 SPEAKER_AND_CUE_FIELDS = (
     "speaker_text", "speaker_start", "speaker_end", "speaker_resolved_from",
-    "speaker_mention_start", "speaker_mention_end", "cue", "cue_start", "cue_end", "channel",
-    "sentence_index",
+    "speaker_mention_start", "speaker_mention_end", "cue", "cue_start", "cue_end", "cue_group",
+    "channel", "sentence_index",
 )
 
 
@@ -274,6 +274,7 @@ def match_from_segments(
         speaker_mention_end=mention[1] if mention else None,
         cue=parsed.text[cue_span[0]:cue_span[1]] if cue_span else None,
         cue_start=cue_span[0] if cue_span else None, cue_end=cue_span[1] if cue_span else None,
+        cue_group=cue.group if cue is not None else None,
         channel=channel, sentence_index=sentence.index if sentence else 0,
     )
 
