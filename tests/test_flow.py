@@ -40,7 +40,7 @@ def test_flow_and_cli_give_the_same_release(
         app, ["build", "--source", str(seeds_dir), "--out", str(tmp_path / "cli")])
     assert result.exit_code == 0, result.output
     assert "newsfacts v0001: published" in result.output
-    assert ("rows:        articles=2, boilerplate=4, entities=24, mentions=67, quotes=12, "
+    assert ("rows:        articles=2, boilerplate=4, entities=24, mentions=67, quotes=15, "
             "events=22, dyads=5, rejected=0") in result.output
 
     flow_files = _files(tmp_path / "flow" / "newsfacts" / "v0001")

@@ -87,7 +87,7 @@ def test_jsonld_release_expands(seed_release: Path) -> None:
     assert {"Nicolás Maduro", "Vladimir Putin"} <= names
     quotes = [n for n in expanded if n["@type"] == ["https://schema.org/Quotation"]]
     article_ids = {a["@id"] for a in articles}
-    assert len(quotes) == 12
+    assert len(quotes) == 15
     for quote in quotes:
         assert {p["@id"] for p in quote["https://schema.org/isPartOf"]} <= article_ids
         assert {c["@id"] for c in quote.get("https://schema.org/creator", [])} <= node_ids
@@ -103,7 +103,7 @@ def test_run_json_records_inputs_counts_and_code(seed_release: Path) -> None:
     assert [i["source_uri"] for i in info["inputs"]] == [
         "seeds/000_c1accda924f0f9d8.txt", "seeds/004_b37bf997956b9fa5.txt"]
     assert info["counts"]["rows"] == {"articles": 2, "boilerplate": 4, "entities": 24,
-                                      "mentions": 67, "quotes": 12, "events": 22, "dyads": 5,
+                                      "mentions": 67, "quotes": 15, "events": 22, "dyads": 5,
                                       "rejected": 0}
     assert info["settings"] == {"source": "seeds", "source_kind": "folder", "batch_size": 500}
     assert info["code"]["newsfacts"] == pipeline.__version__

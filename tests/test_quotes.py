@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
 from newsfacts.extract.nlp import parse_text, parse_texts
-from newsfacts.extract.quotes import extract_quotes, find_quote_spans, quote_rules
+from newsfacts.extract.quote_cues import ACCORDING_TO_GROUP, quote_rules
+from newsfacts.extract.quote_marks import find_quote_spans
+from newsfacts.extract.quotes import extract_quotes
 from newsfacts.records import QuoteMatch
 
 RULES = json.loads(
@@ -211,3 +214,55 @@ def test_seed_offsets_point_into_the_text(
                 assert text[m.cue_start:m.cue_end] == m.cue  # type: ignore[misc]
             if m.speaker_text is not None:
                 assert text[m.speaker_start:m.speaker_end] == m.speaker_text  # type: ignore[misc]
+
+
+OBJECT_CUES = sorted((lemma, past) for group in RULES["object_cue_verbs"].values()
+                     for lemma, past in group.items())
+
+
+@pytest.mark.parametrize(("lemma", "past"), OBJECT_CUES)
+def test_every_object_cue_reports_its_object(lemma: str, past: str) -> None:
+    match = only(quotes_of(f"The mayor {past} the new bridge plan on Tuesday."))
+    assert (match.kind, match.cue, match.speaker_text) == ("indirect", past.split()[0],
+                                                           "The mayor"), lemma
+    assert match.text.endswith("the new bridge plan")
+
+
+def test_infinitive_with_its_object_is_the_content() -> None:
+    match = only(quotes_of("The union urged the mayor to reopen the bridge."))
+    assert (match.text, match.speaker_text, match.cue) == (
+        "the mayor to reopen the bridge", "The union", "urged")
+
+
+def test_clause_only_cue_reports_no_infinitive() -> None:
+    assert quotes_of("The mayor continued to visit the bridge every week.") == ()
+
+
+def test_a_cue_that_took_a_quote_still_reports_its_own_clause() -> None:
+    matches = quotes_of("Graham called both men “crazy” and said the party would lose in May.")
+    assert [(m.cue, m.text) for m in matches] == [
+        ("called", "both men “crazy"), ("said", "the party would lose in May")]
+
+
+def test_a_stance_cue_does_not_take_a_quote() -> None:
+    assert quotes_of("The two leaders discussed their cooperation in “energy and trade”.") == ()
+
+
+def test_pronoun_in_a_report_is_its_speaker() -> None:
+    matches = quotes_of("Carlos Mendez met Ana Ortiz and assured that he will defend the plan.")
+    defend = only(tuple(m for m in matches if m.cue == "defend"))
+    assert (defend.speaker_text, defend.speaker_resolved_from) == ("Carlos Mendez", "he")
+
+
+def test_cue_groups_are_the_schema_enum() -> None:
+    schema = json.loads((Path(__file__).resolve().parent.parent / "schemas" / "quotes.json")
+                        .read_text(encoding="utf-8"))
+    enum = next(f for f in schema["fields"] if f["name"] == "cue_group")["constraints"]["enum"]
+    groups = {group for key in ("cue_verbs", "object_cue_verbs") for group in RULES[key]}
+    assert set(enum) == groups | {ACCORDING_TO_GROUP}
+    assert set(quote_rules().group_of.values()) == groups
+
+
+def test_matches_carry_their_cue_group() -> None:
+    matches = quotes_of("The mayor praised the plan. According to the report, costs rose.")
+    assert [m.cue_group for m in matches] == ["stance", "according_to"]

@@ -211,6 +211,7 @@ class Quote:
     cue: str | None
     cue_start: int | None
     cue_end: int | None
+    cue_group: str | None
     channel: str | None
     sentence_index: int
 
@@ -310,6 +311,7 @@ class QuoteMatch:
     the attribution names it by a pronoun ("he said"), `speaker_*` is the antecedent found
     by `extract.quotes.resolve_pronoun`, `speaker_resolved_from` the pronoun as written, and
     `speaker_mention_*` the pronoun's own offsets; otherwise the mention *is* the speaker.
+    `cue_group` is the cue's group in rules/quote_cues.json (speech, cognition, stance, ...).
     """
 
     text: str
@@ -326,6 +328,7 @@ class QuoteMatch:
     cue: str | None
     cue_start: int | None
     cue_end: int | None
+    cue_group: str | None
     channel: str | None
     sentence_index: int
 

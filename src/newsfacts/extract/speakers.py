@@ -44,6 +44,7 @@ def place_quotes(
             speaker_start=m.speaker_start, speaker_end=m.speaker_end,
             speaker_entity_id=speaker_entity(m, mentions),
             speaker_resolved_from=m.speaker_resolved_from, cue=m.cue, cue_start=m.cue_start,
-            cue_end=m.cue_end, channel=m.channel, sentence_index=m.sentence_index,
+            cue_end=m.cue_end, cue_group=m.cue_group, channel=m.channel,
+            sentence_index=m.sentence_index,
         ))
     return tuple(quotes.values())
