@@ -79,3 +79,25 @@ def test_header_lines_are_those_just_under_the_headline() -> None:
     lines = removed("Menu", "By Jane Doe", start=1)
     assert header_lines(1, lines) == ["By Jane Doe"]
     assert header_lines(None, lines) == ["Menu", "By Jane Doe"]
+
+
+@pytest.mark.parametrize(("line", "language", "day"), [
+    ("11.03.17 in Gadgetry", "en", dt.date(2017, 11, 3)),  # English: month first
+    ("Le Monde | 04.05.2015 à 13h36", "fr", dt.date(2015, 5, 4)),  # elsewhere: day first
+    ("12/03/2019", None, dt.date(2019, 3, 12)),
+    ("25/12/2019", "en", dt.date(2019, 12, 25)),  # a part above 12 is the day
+    ("AFP 30 avril 2015 à 07:19", "fr", dt.date(2015, 4, 30)),
+    ("21.dez.2018 às 12h55", "pt", dt.date(2018, 12, 21)),
+    ("24 de noviembre de 2017", "es", dt.date(2017, 11, 24)),
+    ("Version 1.111 of the tool", "en", None),
+    ("13/13/2019", "en", None),
+])
+def test_numeric_and_non_english_dates(line: str, language: str | None,
+                                       day: dt.date | None) -> None:
+    date = find_page_date("The council met.", [line], language)
+    assert (date.date if date else None) == day
+
+
+def test_a_date_line_just_above_the_headline_is_header_too() -> None:
+    lines = removed("21 September 2020", "SQL", start=3)
+    assert header_lines(5, lines) == ["SQL", "21 September 2020"]

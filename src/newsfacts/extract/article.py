@@ -77,7 +77,7 @@ def extract_article(clean: CleanArticle) -> Article | Rejection:
     dateline = find_dateline(body)
     header = header_lines(clean.title_line, clean.removed)
     author = author or find_author(rest, header)
-    published = extract_published_date(body, dateline, find_page_date(body, header))
+    published = extract_published_date(body, dateline, find_page_date(body, header, clean.language))
     return Article(
         article_id=clean.article_id,
         source_uri=clean.source_uri,

@@ -20,6 +20,7 @@ from newsfacts.records import BoilerplateLine, PublishedDate, Span
 HEAD_PARAGRAPHS = 3  # body paragraphs that may hold a byline or a date line
 MAX_DATE_LINE_WORDS = 12  # a body paragraph giving the date is a short line, not prose
 MAX_LINES_AFTER_TITLE = 30  # removed lines this close under the headline are its header
+MAX_LINES_BEFORE_TITLE = 3  # ... and these just above it (a date line over the headline)
 MAX_NAMES = 4
 UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
 # A name word is capitalised and is not a month: "By JANE DOE JAN. 13, 2017" ends at "JAN.".
@@ -32,6 +33,12 @@ DAY_FIRST = rf"\d{{1,2}}(?:st|nd|rd|th)?\.?{HS}+{MONTH},?{HS}+\d{{4}}"
 MONTH_FIRST = rf"{MONTH}{HS}+\d{{1,2}}(?:st|nd|rd|th)?,?{HS}+\d{{4}}"
 ISO = r"(?P<iso>\d{4}-\d{2}-\d{2})(?=T|\b)"
 DATE = re.compile(rf"(?:{ISO}|(?P<text>{DAY_FIRST}|{MONTH_FIRST}))")
+# "12/03/2019", "11.03.17", "21.dez.2018", "30 avril 2015", "24 de noviembre de 2017".
+NUMERIC_DATE = re.compile(r"(?<![\d.,/])(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)"
+                          r"(?P<y>\d{4}|\d{2})(?![\d/]|\.\d)")
+WORD_DATE = re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:er|º|\.)?[^\S\n]*(?:de[^\S\n]+)?[./]?"
+                       r"(?P<m>[^\W\d_]{3,10})\.?[^\S\n]*(?:de[^\S\n]+)?[./,]?[^\S\n]*"
+                       r"(?P<y>(?:19|20)\d\d)\b")
 PUBLISHED = re.compile(r"\b(?:published|posted|publié|veröffentlicht|publicado|pubblicato)\b",
                        re.IGNORECASE)
 UPDATED = re.compile(r"\b(?:updated|modified|last modified|mis à jour|aktualisiert|actualizado)\b",
@@ -44,6 +51,46 @@ COPYRIGHT = re.compile(
 NOT_SITE = re.compile(r"^\d|\ball rights\b|^by\b|\d{4}", re.IGNORECASE)
 COMPANY_WORDS = re.compile(r"\s+(?:inc|llc|ltd|limited|plc|gmbh|corp|media|group)\b.*$",
                            re.IGNORECASE)
+
+
+@cache
+def date_rules() -> tuple[dict[str, int], frozenset[str]]:
+    """Month name -> number in the languages of rules/dates.json, and the month-first ones."""
+    data = json.loads(resources.files("newsfacts.rules").joinpath("dates.json").read_text("utf-8"))
+    months = {name: number for names in data["months"].values()
+              for number, name in enumerate(names, start=1)}
+    return months, frozenset(data["month_first_languages"])
+
+
+def full_year(text: str) -> int:
+    """A four-digit year; a two-digit one is 20xx up to 69, else 19xx."""
+    year = int(text)
+    return year if len(text) == 4 else (2000 + year if year < 70 else 1900 + year)
+
+
+def read_numeric_date(match: re.Match[str], language: str | None) -> dt.date | None:
+    """The day of "12/03/2019": a part above 12 is the day, else the language's order."""
+    a, b, year = int(match.group("a")), int(match.group("b")), full_year(match.group("y"))
+    month_first = language in date_rules()[1]
+    if a > 12 or (b <= 12 and not month_first):
+        day, month = a, b
+    else:
+        month, day = a, b
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def read_word_date(match: re.Match[str]) -> dt.date | None:
+    """The day of "30 avril 2015" or "21.dez.2018" (months of rules/dates.json)."""
+    month = date_rules()[0].get(match.group("m").casefold())
+    if month is None:
+        return None
+    try:
+        return dt.date(int(match.group("y")), month, int(match.group("d")))
+    except ValueError:
+        return None
 
 
 @cache
@@ -93,11 +140,15 @@ def author_of_line(line: str) -> str | None:
 
 
 def header_lines(title_line: int | None, removed: tuple[BoilerplateLine, ...]) -> list[str]:
-    """Removed lines just under the headline (all removed lines when it is unknown)."""
+    """Removed lines just under the headline, then the few just above it (all removed lines
+    when it is unknown)."""
     if title_line is None:
         return [line.text for line in removed]
-    return [line.text for line in removed
-            if title_line < line.line_no <= title_line + MAX_LINES_AFTER_TITLE]
+    below = [line.text for line in removed
+             if title_line < line.line_no <= title_line + MAX_LINES_AFTER_TITLE]
+    above = [line.text for line in sorted(removed, key=lambda line: -line.line_no)
+             if title_line - MAX_LINES_BEFORE_TITLE <= line.line_no < title_line]
+    return below + above
 
 
 def find_author(paragraphs: list[str], header: list[str]) -> str | None:
@@ -137,8 +188,10 @@ def find_site(title: str | None, removed: tuple[BoilerplateLine, ...],
     return dateline_site or site_from_title_line(title, removed) or site_from_copyright(removed)
 
 
-def read_visible_date(text: str) -> tuple[dt.date, re.Match[str]] | None:
-    """The first full date (day, month, year) written in a line, with its match."""
+def read_visible_date(text: str, language: str | None = None
+                      ) -> tuple[dt.date, re.Match[str]] | None:
+    """The first full date (day, month, year) written in a line, with its match: English
+    month names, ISO, then other languages' month names, then numeric dates."""
     for match in DATE.finditer(text):
         if match.group("iso"):
             try:
@@ -147,6 +200,12 @@ def read_visible_date(text: str) -> tuple[dt.date, re.Match[str]] | None:
                 continue
         date, precision = read_date(match.group("text"))
         if date is not None and precision == "day":
+            return date, match
+    for match in WORD_DATE.finditer(text):
+        if (date := read_word_date(match)) is not None:
+            return date, match
+    for match in NUMERIC_DATE.finditer(text):
+        if (date := read_numeric_date(match, language)) is not None:
             return date, match
     return None
 
@@ -158,7 +217,8 @@ def date_rank(line: str) -> int:
     return 2 if UPDATED.search(line) else 1
 
 
-def find_page_date(body: str, header: list[str]) -> PublishedDate | None:
+def find_page_date(body: str, header: list[str], language: str | None = None
+                   ) -> PublishedDate | None:
     """The visible publication date: "Published" over plain over "Updated", earliest first.
 
     A date in the body's first paragraphs has source `text` and offsets into body; one in a
@@ -166,12 +226,12 @@ def find_page_date(body: str, header: list[str]) -> PublishedDate | None:
     """
     found: list[tuple[int, int, PublishedDate]] = []
     for order, line in enumerate(header):
-        hit = read_visible_date(line)
+        hit = read_visible_date(line, language)
         if hit:
             found.append((date_rank(line), order, PublishedDate(hit[0], "day", "page", None)))
     offset = 0
     for order, paragraph in enumerate(body.split("\n\n")[:HEAD_PARAGRAPHS], start=len(header)):
-        hit = read_visible_date(paragraph)
+        hit = read_visible_date(paragraph, language)
         if hit and len(paragraph.split()) <= MAX_DATE_LINE_WORDS:
             start, end = offset + hit[1].start(), offset + hit[1].end()
             span = Span(start, end, body[start:end])
