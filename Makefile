@@ -30,3 +30,4 @@ eval: setup  ## print every extractor's scores on the dev corpora (needs ../shar
 	$(VENV)/bin/newsfacts eval metadata --corpus $(EVAL)/metadata/readability
 	$(VENV)/bin/newsfacts eval entities --corpus $(EVAL)/entities/gum-news
 	$(VENV)/bin/newsfacts eval quotes --corpus $(EVAL)/quotes/polnear-train
+	$(VENV)/bin/newsfacts eval events --corpus $(EVAL)/events/plover-dev.jsonl

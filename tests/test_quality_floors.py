@@ -16,6 +16,7 @@ from newsfacts.evaluate.clean import (
     load_html_to_text,
 )
 from newsfacts.evaluate.entities import evaluate_entity_corpus, overall
+from newsfacts.evaluate.events import evaluate_event_corpus
 from newsfacts.evaluate.metadata import FIELDS, evaluate_metadata_corpus
 from newsfacts.evaluate.quotes import evaluate_quotes_corpus
 from newsfacts.evaluate.shingles import Scores
@@ -28,6 +29,9 @@ METADATA_TASK = "metadata"  # floors are accuracies per field on the visible sub
 ENTITIES_TASK = "entities"  # lenient micro P/R/F1 of `eval entities`
 ENTITIES = ROOT.parent / "shared" / "eval" / "entities"
 QUOTES = ROOT.parent / "shared" / "eval" / "quotes"
+EVENTS = ROOT.parent / "shared" / "eval" / "events"
+EVENTS_TASK = "events"  # accuracies per gold record of `eval events`
+EVENT_METRICS = {"type": "type_correct", "source": "source_correct", "target": "target_correct"}
 QUOTES_CI_LIMIT = 200  # documents of the fixed CI subset (see quality/floors.json)
 QUOTE_METRICS = {  # floor name -> (subset, target) of evaluate.quotes, lenient matching
     "content_f1": ("all", "content"),
@@ -37,7 +41,7 @@ QUOTE_METRICS = {  # floor name -> (subset, target) of evaluate.quotes, lenient 
 }
 METRICS = {"clean": {"precision", "recall", "f1"}, "clean_html": {"precision", "recall", "f1"},
            "quotes": set(QUOTE_METRICS), METADATA_TASK: set(FIELDS),
-           ENTITIES_TASK: {"precision", "recall", "f1"}}
+           ENTITIES_TASK: {"precision", "recall", "f1"}, EVENTS_TASK: set(EVENT_METRICS)}
 TASKS = set(METRICS)
 
 Floors = dict[str, dict[str, dict[str, float]]]  # task -> corpus -> metric -> floor
@@ -51,7 +55,7 @@ def load_floors() -> Floors:
 
 def floor_cases() -> list[tuple[str, str]]:
     return [(task, corpus) for task, sets in sorted(load_floors().items()) for corpus in sets
-            if task not in (METADATA_TASK, ENTITIES_TASK)]
+            if task not in (METADATA_TASK, ENTITIES_TASK, EVENTS_TASK)]
 
 
 def metadata_cases() -> list[str]:
@@ -128,6 +132,21 @@ def test_entity_scores_are_at_least_the_floor(corpus: str) -> None:
     for metric, floor in load_floors()[ENTITIES_TASK][corpus].items():
         score = getattr(counts, metric)
         assert score >= floor, f"entities/{corpus} {metric} {score:.4f} fell below floor {floor}"
+
+
+@pytest.mark.eval
+@pytest.mark.parametrize("corpus", sorted(load_floors().get(EVENTS_TASK, {})))
+def test_event_accuracies_are_at_least_the_floor(corpus: str) -> None:
+    """Issue 5: PLOVER type and source/target country accuracy on the dev records."""
+    path = EVENTS / f"{corpus}.jsonl"
+    if not path.is_file():
+        pytest.skip(f"dev corpus absent: {path} (../shared/eval is not mounted)")
+    evaluation = evaluate_event_corpus(path)
+    scores = {name: evaluation.accuracy(field) for name, field in EVENT_METRICS.items()}
+    print(f"events/{corpus}: {scores} on {len(evaluation.outcomes)} records")
+    assert evaluation.outcomes
+    for metric, floor in load_floors()[EVENTS_TASK][corpus].items():
+        assert scores[metric] >= floor, f"events/{corpus} {metric} {scores[metric]:.4f} < {floor}"
 
 
 @pytest.mark.eval

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -56,6 +56,7 @@ WIDE_PREPOSITIONS = frozenset({"in", "from", "for", "at", "within", "throughout"
                                "to", "against", "on", "with", "into"})
 # Clauses whose triggers are events of their own, not parts of the governing event.
 SEPARATE_DEPS = frozenset({"conj", "parataxis"})
+PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "her"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "him", "her", "them",
                       "his", "its", "their", "our"})
@@ -147,6 +148,7 @@ class Tree:
     sentence: Sentence
     children: dict[int, tuple[int, ...]]
     mention_at: dict[int, Mention]
+    persons: tuple[Mention, ...]  # the text's PERSON mentions, in text order
 
     def token(self, i: int) -> Token:
         return self.parsed.tokens[i]
@@ -198,7 +200,10 @@ def build_tree(parsed: ParsedText, sentence: Sentence, mentions: Sequence[Mentio
             if tokens[k].start >= mention.end_char:
                 break
             mention_at[tokens[k].index] = mention
-    return Tree(parsed, sentence, {k: tuple(v) for k, v in children.items()}, mention_at)
+    persons = tuple(sorted((m for m in mentions if m.entity_type == "PERSON"),
+                           key=lambda m: m.start_char))
+    return Tree(parsed, sentence, {k: tuple(v) for k, v in children.items()}, mention_at,
+                persons)
 
 
 # ---------------------------------------------------------------- triggers
@@ -228,6 +233,10 @@ def conditions_hold(tree: Tree, i: int, entry: Entry) -> bool:
     """Whether a lexicon entry's conditions hold at token i."""
     if entry.with_words:
         near = {tree.lemma(c) for c in tree.kids(i)}
+        # prepositional phrases of the trigger or, misattached, of its object ("discussed
+        # relations by telephone")
+        near |= {tree.lemma(o) for j in [i, *tree.kids(i, "dobj")]
+                 for c in tree.kids(j, "prep", "agent") for o in tree.kids(c, "pobj")}
         if (head := tree.head(i)) is not None:
             near.add(tree.lemma(head))
         if not near & entry.with_words:
@@ -251,13 +260,14 @@ def match_entry(tree: Tree, i: int) -> Entry | None:
     token = tree.token(i)
     if token.pos == "VERB":
         pos = "VERB"
-    elif token.pos == "NOUN" and (token.dep not in ("compound", "amod") or tree.lemma(
+    elif token.pos in ("NOUN", "PROPN") and (token.dep not in ("compound", "amod") or tree.lemma(
             token.head) in lexicon().frame_nouns):
         pos = "NOUN"
     else:
         return None
     for entry in lexicon().entries.get((token.lemma.lower(), pos), ()):
-        if conditions_hold(tree, i, entry):
+        # a capitalised name ("the Intergovernmental Commission") only by a specific entry
+        if (token.pos != "PROPN" or entry.with_words) and conditions_hold(tree, i, entry):
             return entry
     return None
 
@@ -355,6 +365,14 @@ def subject_of(tree: Tree, verb: int) -> tuple[list[int], bool]:
     return [], False
 
 
+def is_verb_argument(tree: Tree, noun: int, verb: int) -> bool:
+    """Whether a noun is the verb's object or the object of one of its prepositions."""
+    head = tree.head(noun)
+    if head == verb:
+        return True
+    return head is not None and tree.token(head).dep == "prep" and tree.head(head) == verb
+
+
 def agent_heads(tree: Tree, trigger: int, verb: int) -> list[int]:
     """actor1's argument heads: a noun's possessor, agent or modifiers; else the subject."""
     token = tree.token(trigger)
@@ -366,7 +384,8 @@ def agent_heads(tree: Tree, trigger: int, verb: int) -> list[int]:
         if modifiers := [m for m in tree.kids(trigger, "amod", "compound", "nmod")
                          if m in tree.mention_at]:
             return modifiers
-        if token.dep in ("nsubj", "nsubjpass") or verb == trigger:
+        if token.dep in ("nsubj", "nsubjpass") or verb == trigger or not is_verb_argument(
+                tree, trigger, verb):
             return []
     subjects, _ = subject_of(tree, verb)
     if tree.kids(verb, "nsubjpass") and not subjects:
@@ -413,6 +432,26 @@ def phrase_tokens(tree: Tree, head: int, wide: bool) -> list[int]:
     return sorted(out)
 
 
+def without(actor: Actor, other: Actor) -> Actor:
+    """An actor without the entities of the other side (a pronoun resolved to the object)."""
+    kept = tuple(e for e in actor.entity_ids if e not in other.entity_ids)
+    if kept == actor.entity_ids:
+        return actor
+    return replace(actor, entity_ids=kept, named=bool(kept) or bool(actor.countries))
+
+
+def antecedent(tree: Tree, pronoun: int) -> Mention | None:
+    """The person a personal pronoun stands for: the last PERSON mention before it that was
+    a subject (the salient one), else the last PERSON mention before it."""
+    where = tree.token(pronoun).start
+    before = [m for m in tree.persons if m.end_char <= where]
+    tokens = tree.parsed.tokens
+    subjects = [m for m in before
+                if tokens[bisect.bisect_right([t.start for t in tokens], m.end_char - 1) - 1]
+                .dep in ("nsubj", "nsubjpass")]
+    return (subjects or before or [None])[-1]
+
+
 @dataclass(frozen=True, slots=True)
 class Actor:
     """The entities and countries of one side of an event."""
@@ -422,10 +461,11 @@ class Actor:
     sectors: tuple[str, ...]
     text: str | None
     named: bool  # some entity or country word is named in the phrase
-    conjoined: bool  # several conjoined heads ("X and Y")
+    conjoined: bool  # several conjoined named heads ("X and Y")
+    direct: bool  # named in the phrase itself, not only in its in/from/to... phrases
 
 
-NO_ACTOR = Actor((), (), (), None, False, False)
+NO_ACTOR = Actor((), (), (), None, False, False, False)
 
 
 def describe_actor(tree: Tree, heads: list[int], countries: Mapping[str, str | None],
@@ -435,6 +475,7 @@ def describe_actor(tree: Tree, heads: list[int], countries: Mapping[str, str | N
         return NO_ACTOR
     ids: list[str] = []
     found: set[str] = set()
+    direct = False
     for wide in (False, True):
         tokens = sorted({t for h in heads for t in phrase_tokens(tree, h, wide)})
         ids = list(dict.fromkeys(tree.mention_at[t].entity_id for t in tokens
@@ -446,12 +487,23 @@ def describe_actor(tree: Tree, heads: list[int], countries: Mapping[str, str | N
                   and (c := gazetteer.country_of_name(tree.token(t).text))}
         if found:
             break
+        direct = bool(ids)
+    for h in heads:
+        if tree.lemma(h) in PERSONAL_PRONOUNS and (person := antecedent(tree, h)):
+            ids.append(person.entity_id)  # "he plans to meet ...": the last person named
+            if country := countries.get(person.entity_id):
+                found.add(country)
     first, last = min(tokens), max(tokens)
     start, end = tree.token(first).start, tree.token(last).end
-    conjoined = len(heads) > 1 or any(tree.kids(h, "conj") for h in heads)
+    coordinated = {*heads, *(c for h in heads for c in tree.kids(h, "conj"))}
+    coordinated |= {a for c in coordinated for a in tree.kids(c, "appos", "compound")}
+    conjoined = len({tree.mention_at[t].entity_id for t in coordinated
+                     if t in tree.mention_at
+                     and tree.mention_at[t].entity_type != "NORP"}) > 1
     return Actor(tuple(ids), tuple(sorted(found)),
                  tuple(sorted({s for e in ids if (s := sectors.get(e))})),
-                 tree.parsed.text[start:end], bool(ids or found), conjoined)
+                 tree.parsed.text[start:end], bool(ids or found), conjoined,
+                 direct or (bool(found) and not wide))
 
 
 # ---------------------------------------------------------------- status, place, time, topics
@@ -507,9 +559,18 @@ def coded_reading(entry: Entry, status: EventStatus) -> tuple[str, str]:
     return kind, code
 
 
-def event_location(tree: Tree, trigger: int, verb: int) -> str | None:
+def event_location(tree: Tree, trigger: int, verb: int, objects: list[int]) -> str | None:
     """The entity id of the first place in an in/at phrase of the trigger or its clause."""
-    for i in dict.fromkeys((trigger, *clause_chain(tree, verb))):
+    chain = clause_chain(tree, verb)
+    top = chain[-1]
+    if (tree.token(top).dep == "relcl" and any(tree.lemma(a) == "where"
+                                               for a in tree.kids(top, "advmod"))
+            and (head := tree.head(top)) in tree.mention_at
+            and tree.mention_at[head].entity_type in PLACE_TYPES):
+        return tree.mention_at[head].entity_id  # "Moscow, where he will hold a meeting"
+    modifiers = [v for v in tree.subtree(trigger)
+                 if tree.token(v).pos in ("VERB", "AUX") and v != trigger]
+    for i in dict.fromkeys((trigger, *chain, *modifiers, *objects)):
         for _, obj in tree.preposition_objects(i, PLACE_PREPOSITIONS):
             for t in phrase_tokens(tree, obj, wide=False):
                 mention = tree.mention_at.get(t)
@@ -518,9 +579,13 @@ def event_location(tree: Tree, trigger: int, verb: int) -> str | None:
     return None
 
 
-def event_date(tree: Tree, trigger: int, verb: int,
-               expressions: list[Span]) -> Span | None:
-    """The time expression of the event's clause nearest its trigger."""
+def event_date(tree: Tree, trigger: int, verb: int, expressions: list[Span],
+               others: list[int]) -> Span | None:
+    """The time expression of the event's clause nearest its trigger.
+
+    Failing one in the clause (parsers misattach long modifiers), the nearest expression
+    of the sentence that is nearer this trigger than any other trigger.
+    """
     chain = clause_chain(tree, verb)
     scope = set(tree.subtree(chain[-1] if tree.token(chain[-1]).pos == "VERB" else verb))
     scope |= set(tree.subtree(trigger))
@@ -529,9 +594,13 @@ def event_date(tree: Tree, trigger: int, verb: int,
     inside = [s for s in expressions
               if any(s.start <= p < s.end for p in starts) and any(s.start < p <= s.end
                                                                    for p in ends)]
+    where = tree.token(trigger).start
+    if not inside:
+        rivals = [tree.token(o).start for o in others if o != trigger]
+        inside = [s for s in expressions
+                  if all(abs(s.start - where) < abs(s.start - r) for r in rivals)]
     if not inside:
         return None
-    where = tree.token(trigger).start
     return min(inside, key=lambda s: (abs(s.start - where), s.start))
 
 
@@ -606,13 +675,13 @@ def sentence_events(tree: Tree, countries: Mapping[str, str | None],
             heads1 = agent_heads(tree, index, verb)
         heads1 = [h for h in heads1 if h not in timed]
         events.append(build_event(tree, Found(index, entry), verb, heads1,
-                                  countries, sectors, expressions, timed))
+                                  countries, sectors, expressions, timed, list(found)))
     return events
 
 
 def build_event(tree: Tree, found: Found, verb: int, heads1: list[int],
                 countries: Mapping[str, str | None], sectors: Mapping[str, str | None],
-                expressions: list[Span], timed: set[int]) -> EventMatch:
+                expressions: list[Span], timed: set[int], others: list[int]) -> EventMatch:
     """One EventMatch from a trigger and its argument heads."""
     index = found.index
     if found.entry is DEMAND_ENTRY:
@@ -625,26 +694,28 @@ def build_event(tree: Tree, found: Found, verb: int, heads1: list[int],
     heads2 = [h for h in heads2 if h not in timed]
     between = [o for p, o in tree.preposition_objects(index, frozenset({"between"}))]
     actor1 = describe_actor(tree, heads1, countries, sectors)
-    actor2 = describe_actor(tree, heads2, countries, sectors)
-    location = event_location(tree, index, verb)
+    actor2 = without(describe_actor(tree, heads2, countries, sectors), actor1)
+    location = event_location(tree, index, verb, heads2)
     symmetric = False
     if not actor1.named and between:
         actor1, actor2, symmetric = describe_actor(tree, between, countries, sectors), \
             NO_ACTOR, True
-    elif actor1.conjoined and len(actor1.entity_ids) > 1 and not actor2.named:
+    elif actor1.conjoined and not actor2.direct:
         actor2, symmetric = NO_ACTOR, True
     if not symmetric:
         actor1, actor2 = place_unnamed(actor1, actor2, found.entry.event_type,
                                        countries.get(location) if location else None)
     status, negated = event_status(tree, index, verb)
-    kind, code = coded_reading(found.entry, status)
-    date = event_date(tree, index, verb, expressions)
+    entry = consult_by_place(found.entry, actor1, actor2,
+                             countries.get(location) if location else None)
+    kind, code = coded_reading(entry, status)
+    date = event_date(tree, index, verb, expressions, others)
     token = tree.token(index)
     sentence = tree.sentence
     lex = lexicon()
     return EventMatch(
         event_type=kind, cameo_code=code, goldstein=lex.goldstein[code],
-        quad_class=quad_class(code), mode=found.entry.mode, status=status,
+        quad_class=quad_class(code), mode=entry.mode, status=status,
         negated=negated, symmetric=symmetric,
         actor1_entity_ids=actor1.entity_ids, actor2_entity_ids=actor2.entity_ids,
         actor1_countries=actor1.countries, actor2_countries=actor2.countries,
@@ -658,6 +729,27 @@ def build_event(tree: Tree, found: Found, verb: int, heads1: list[int],
         topics=event_topics(tree),
         confidence=event_confidence(found, actor1, actor2, symmetric),
     )
+
+
+MEETING_BY_PLACE = {"visit": ("042", "visit"), "host": ("043", "host"),
+                    "third-party": ("044", "third-party")}
+
+
+def consult_by_place(entry: Entry, actor1: Actor, actor2: Actor, place: str | None) -> Entry:
+    """A plain meeting (CAMEO 040) read by where it is held, as CAMEO codes it: in actor2's
+    country a visit by actor1 (042), in actor1's a hosted visit (043), elsewhere 044."""
+    if entry.cameo != "040" or not place or not actor1.countries or not actor2.countries:
+        return entry
+    if place in actor2.countries and place not in actor1.countries:
+        kind = "visit"
+    elif place in actor1.countries and place not in actor2.countries:
+        kind = "host"
+    elif place not in actor1.countries and place not in actor2.countries:
+        kind = "third-party"
+    else:
+        return entry
+    code, mode = MEETING_BY_PLACE[kind]
+    return replace(entry, cameo=code, mode=mode)
 
 
 def place_unnamed(actor1: Actor, actor2: Actor, event_type: str,
@@ -678,5 +770,6 @@ def place_unnamed(actor1: Actor, actor2: Actor, event_type: str,
         other = sides[1 - k].countries
         country = (place,) if place else other if event_type in DOMESTIC_TYPES else ()
         if country:
-            sides[k] = Actor((), tuple(sorted(country)), (), side.text, False, side.conjoined)
+            sides[k] = Actor((), tuple(sorted(country)), (), side.text, False, side.conjoined,
+                             False)
     return sides[0], sides[1]

@@ -1,0 +1,262 @@
+"""Events: every entry of rules/events.json, status and actors on our own sentences, time
+expressions and their resolution, and what the seeds must yield (issue 5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from newsfacts.extract.entities import extract_entities, merge_entities
+from newsfacts.extract.event_dates import find_time_expressions, resolve_event_date
+from newsfacts.extract.events import extract_events, lexicon, quad_class
+from newsfacts.extract.nlp import parse_text, parse_texts
+from newsfacts.pipeline import ingest_folder, process_batch
+from newsfacts.records import Article, EventMatch
+
+RULES = json.loads(resources.files("newsfacts.rules").joinpath("events.json").read_text("utf-8"))
+TRIGGERS = RULES["triggers"]
+
+
+def events_of(text: str) -> tuple[EventMatch, ...]:
+    parsed = parse_text(text)
+    mentions, facts = extract_entities("a0000000000000000", parsed)
+    return extract_events(parsed, mentions, {f.entity_id: f.country for f in facts},
+                          {f.entity_id: f.sector for f in facts})
+
+
+def only(events: tuple[EventMatch, ...]) -> EventMatch:
+    assert len(events) == 1, [(e.event_type, e.trigger) for e in events]
+    return events[0]
+
+
+# ---------------------------------------------------------------- the lexicon file
+
+
+def test_lexicon_is_versioned_and_consistent() -> None:
+    assert RULES["version"]
+    types = set(RULES["event_types"])
+    for entry in TRIGGERS:
+        assert entry["type"] in types, entry
+        assert entry["pos"] in ("VERB", "NOUN"), entry
+        assert entry["cameo"] in RULES["cameo"], entry
+        assert entry["example"].endswith("."), entry
+    for code, info in RULES["cameo"].items():
+        assert -10.0 <= info["goldstein"] <= 10.0 and info["name"], code
+    for reading, codes in RULES["intent"].items():
+        assert reading in types and all(c in RULES["cameo"] for c in codes.values())
+    keys = [(e["lemma"], e["pos"], tuple(sorted(e.get("with", []))),
+             tuple(sorted(e.get("object", []))), tuple(sorted(e.get("subject", []))),
+             e.get("object_entity", False)) for e in TRIGGERS]
+    assert len(keys) == len(set(keys)), "two entries with the same lemma and conditions"
+
+
+@pytest.fixture(scope="module")
+def example_events() -> dict[str, tuple[EventMatch, ...]]:
+    examples = sorted({e["example"] for e in TRIGGERS})
+    found = {}
+    for text, parsed in zip(examples, parse_texts(examples), strict=True):
+        mentions, facts = extract_entities("a0000000000000000", parsed)
+        found[text] = extract_events(parsed, mentions, {f.entity_id: f.country for f in facts},
+                                     {f.entity_id: f.sector for f in facts})
+    return found
+
+
+@pytest.mark.parametrize("entry", TRIGGERS,
+                         ids=[f"{e['lemma']}-{e['pos']}-{e['cameo']}" for e in TRIGGERS])
+def test_every_lexicon_entry_codes_its_example(entry: dict, example_events) -> None:
+    """Each entry's own example sentence yields an event of its type and CAMEO code, with
+    the Goldstein score of that code."""
+    events = example_events[entry["example"]]
+    coded = {(e.event_type, e.cameo_code, e.goldstein) for e in events}
+    expected = (entry["type"], entry["cameo"], RULES["cameo"][entry["cameo"]]["goldstein"])
+    assert expected in coded, (entry["example"], coded)
+
+
+def test_quad_class_follows_the_cameo_root() -> None:
+    assert [quad_class(c) for c in ("042", "057", "090", "141", "190")] == [1, 2, 3, 4, 4]
+
+
+# ---------------------------------------------------------------- actors, status, coding
+
+
+def test_conjoined_subject_is_one_symmetric_record() -> None:
+    event = only(events_of("Germany and Poland signed a trade agreement in Warsaw."))
+    assert (event.event_type, event.cameo_code, event.mode) == ("SUPPORT", "057",
+                                                                "agreement signed")
+    assert event.symmetric and event.actor1_countries == ("DE", "PL")
+    assert event.actor2_countries == () and event.actor2_entity_ids == ()
+    assert "trade" in event.topics
+
+
+def test_object_and_with_complement_are_actor2() -> None:
+    event = only(events_of("Japan criticised Brazil on Friday."))
+    assert (event.event_type, event.actor1_countries, event.actor2_countries) == (
+        "DISAPPROVE", ("JP",), ("BR",))
+    assert event.date_text == "on Friday"
+    talks = only(events_of("Chile held talks with Peru."))
+    assert (talks.event_type, talks.actor1_countries, talks.actor2_countries) == (
+        "CONSULT", ("CL",), ("PE",))
+
+
+def test_passive_agent_is_actor1() -> None:
+    event = only(events_of("Kenya was criticised by Uganda."))
+    assert (event.actor1_countries, event.actor2_countries) == (("UG",), ("KE",))
+
+
+def test_scheduled_meeting_is_planned_consult_and_a_visit_in_actor2s_country() -> None:
+    event = only(events_of("The Chilean president will meet the Peruvian president in Lima."))
+    assert (event.event_type, event.status, event.mode, event.cameo_code) == (
+        "CONSULT", "planned", "visit", "042")
+    assert (event.actor1_countries, event.actor2_countries) == (("CL",), ("PE",))
+    assert event.location_entity_id is not None
+
+
+def test_promised_cooperation_is_agree_and_conditional_force_is_threaten() -> None:
+    aid = only(events_of("Norway will give Kenya new aid."))
+    assert (aid.event_type, aid.cameo_code, aid.status) == ("AGREE", "033", "planned")
+    threat = only(events_of("Egypt said it would expel Sudanese diplomats unless Sudan paid."))
+    assert (threat.event_type, threat.cameo_code) == ("THREATEN", "131")
+    assert threat.actor1_countries == ("EG",)
+
+
+def test_negation_and_reported_demand() -> None:
+    event = only(events_of("Ghana did not recognize the new government."))
+    assert event.negated
+    demand = only(events_of("Sweden said that Iran must release the prisoners."))
+    assert (demand.event_type, demand.actor1_countries, demand.actor2_countries) == (
+        "DEMAND", ("SE",), ("IR",))
+
+
+def test_a_light_verb_gives_way_to_its_noun_and_a_purpose_clause_is_absorbed() -> None:
+    event = only(events_of("Turkish students staged a protest in Ankara to demand reforms."))
+    assert (event.event_type, event.trigger, event.actor1_countries) == (
+        "PROTEST", "protest", ("TR",))
+    assert event.actor2_countries == ("TR",)  # protesters target their own government
+
+
+def test_offsets_point_into_the_text() -> None:
+    text = "Iceland praised Norway yesterday."
+    event = only(events_of(text))
+    assert text[event.trigger_start:event.trigger_end] == event.trigger == "praised"
+    assert text[event.sentence_start:event.sentence_end] == event.sentence
+    assert text[event.date_start:event.date_end] == event.date_text == "yesterday"  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------- time expressions
+
+
+def test_time_expressions_are_found_with_their_preposition() -> None:
+    text = ("They met on Monday evening and yesterday, last year, this coming October, "
+            "on July 10, 2017 and in 2017; 2,000 people may march.")
+    assert [s.text for s in find_time_expressions(text)] == [
+        "on Monday evening", "yesterday", "last year", "this coming October",
+        "on July 10, 2017", "in 2017"]
+
+
+ARTICLE_DAY = dt.date(2017, 7, 11)  # a Tuesday
+
+
+@pytest.mark.parametrize(("expression", "future", "expected"), [
+    ("Monday evening", False, (dt.date(2017, 7, 10), "day")),
+    ("on Tuesday", False, (dt.date(2017, 7, 11), "day")),
+    ("on Friday", True, (dt.date(2017, 7, 14), "day")),
+    ("yesterday", False, (dt.date(2017, 7, 10), "day")),
+    ("last year", False, (dt.date(2016, 1, 1), "year")),
+    ("this coming October", True, (dt.date(2017, 10, 1), "month")),
+    ("last month", False, (dt.date(2017, 6, 1), "month")),
+    ("on July 10, 2017", False, (dt.date(2017, 7, 10), "day")),
+    ("in 2015", False, (dt.date(2015, 1, 1), "year")),
+    ("15 October", False, (dt.date(2017, 10, 15), "day")),
+    ("at some point", False, (None, "unknown")),
+])
+def test_resolve_event_date_against_a_day(expression: str, future: bool,
+                                          expected: tuple) -> None:
+    assert resolve_event_date(expression, ARTICLE_DAY, "day", future) == expected
+
+
+def test_resolution_is_never_more_precise_than_the_article_date() -> None:
+    year_only = dt.date(2018, 1, 1)
+    assert resolve_event_date("on Tuesday", year_only, "year", True) == (year_only, "year")
+    assert resolve_event_date("yesterday", year_only, "year") == (year_only, "year")
+    assert resolve_event_date("last year", year_only, "year") == (dt.date(2017, 1, 1), "year")
+    assert resolve_event_date("yesterday", None) == (None, "unknown")
+
+
+# ---------------------------------------------------------------- the seeds
+
+
+@pytest.fixture(scope="module")
+def seed_events(seeds_dir: Path) -> dict[str, tuple[Article, tuple[EventMatch, ...]]]:
+    """Each seed's article and events, extracted as the pipeline does (merged entities)."""
+    result = process_batch(ingest_folder(seeds_dir))
+    mentions, entities, _ = merge_entities(result.mentions, result.entity_facts)
+    countries = {e.entity_id: e.country for e in entities}
+    sectors = {e.entity_id: e.sector for e in entities}
+    out = {}
+    for article in result.articles:
+        parsed = parse_text(article.body)
+        own = [m for m in mentions if m.article_id == article.article_id]
+        out[Path(article.source_uri).name] = (
+            article, extract_events(parsed, own, countries, sectors))
+    return out
+
+
+def find(events: tuple[EventMatch, ...], **fields: object) -> list[EventMatch]:
+    return [e for e in events if all(getattr(e, k) == v for k, v in fields.items())]
+
+
+def test_seed_004_phone_call_on_monday_evening(seed_events) -> None:
+    article, events = seed_events["004_b37bf997956b9fa5.txt"]
+    calls = find(events, event_type="CONSULT", symmetric=True, actor1_countries=("RU", "VE"),
+                 status="happened", mode="phone", cameo_code="041")
+    assert calls, events
+    call = calls[0]
+    assert call.date_text is not None and "Monday" in call.date_text
+    assert resolve_event_date(call.date_text, article.published_date,
+                              article.published_date_precision) == (dt.date(2017, 7, 10), "day")
+
+
+def test_seed_004_praise_rejection_and_planned_commission(seed_events) -> None:
+    _, events = seed_events["004_b37bf997956b9fa5.txt"]
+    assert find(events, event_type="SUPPORT", actor1_countries=("RU",),
+                actor2_countries=("VE",))
+    assert find(events, event_type="REJECT", actor1_countries=("RU",))
+    planned = find(events, event_type="CONSULT", status="planned")
+    assert planned and planned[0].date_text == "this coming October"
+    assert resolve_event_date(planned[0].date_text, dt.date(2017, 7, 11), "day", True) == (
+        dt.date(2017, 10, 1), "month")
+
+
+def test_seed_000_planned_visit_to_moscow_and_past_visit(seed_events) -> None:
+    article, events = seed_events["000_c1accda924f0f9d8.txt"]
+    visit = find(events, event_type="CONSULT", mode="visit", status="planned",
+                 actor1_countries=("VE",), actor2_countries=("RU",))
+    assert visit and visit[0].location_entity_id is not None
+    tuesday = find(events, event_type="CONSULT", status="planned", date_text="on Tuesday")
+    assert tuesday
+    assert resolve_event_date("on Tuesday", article.published_date,
+                              article.published_date_precision, True) == (
+        dt.date(2018, 1, 1), "year")  # the article's date is known to the year only
+    past = find(events, event_type="CONSULT", mode="visit", status="happened",
+                date_text="last year")
+    assert past and past[0].actor1_countries == ("VE",)
+    assert resolve_event_date("last year", article.published_date,
+                              article.published_date_precision) == (dt.date(2017, 1, 1), "year")
+
+
+def test_seed_000_erdogan_meeting_russian_support_and_signed_agreements(seed_events) -> None:
+    _, events = seed_events["000_c1accda924f0f9d8.txt"]
+    assert find(events, event_type="CONSULT", actor1_countries=("VE",),
+                actor2_countries=("TR",), date_text="yesterday")
+    assert find(events, event_type="SUPPORT", actor1_countries=("RU",),
+                actor2_countries=("VE",))
+    # "commercial agreements were signed": CAMEO 057, which PLOVER codes SUPPORT
+    assert find(events, event_type="SUPPORT", cameo_code="057", mode="agreement signed")
+
+
+def test_lexicon_loads_once() -> None:
+    assert lexicon() is lexicon()
