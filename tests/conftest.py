@@ -54,3 +54,14 @@ def seeds_dir() -> Path:
 @pytest.fixture(scope="session")
 def seed_texts() -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def seed_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The publish root of one release built from the seeds (`<root>/newsfacts/v0001`)."""
+    from newsfacts.pipeline import run_build
+
+    out = tmp_path_factory.mktemp("seed-release")
+    summary = run_build(SEEDS, out)
+    assert summary.created and summary.version == "v0001"
+    return out

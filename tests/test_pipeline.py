@@ -19,16 +19,9 @@ RELEASE_FILES = sorted(
     [f"{t}.{ext}" for t in ("articles", "boilerplate", "entities", "mentions", "quotes",
                             "events", "dyads", "rejected")
      for ext in ("csv", "parquet")]
-    + ["newsfacts.jsonld", "run.json", "SHA256SUMS", "validation.json"]
+    + ["newsfacts.jsonld", "run.json", "SHA256SUMS", "validation.json", "validation.html",
+       "datapackage.json", "croissant.json", "README.md", "changes.json"]
 )
-
-
-@pytest.fixture(scope="module")
-def seed_release(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
-    out = tmp_path_factory.mktemp("out")
-    summary = run_build(seeds_dir, out)
-    assert summary.created and summary.version == "v0001"
-    return out
 
 
 def test_release_has_every_file_and_latest(seed_release: Path) -> None:
@@ -197,7 +190,8 @@ def test_a_broken_table_blocks_publishing(
     with pytest.raises(ReleaseBlocked, match="articles"):
         run_build(source, tmp_path)
     root = tmp_path / "newsfacts"
-    assert sorted(p for p in os.listdir(root) if not p.startswith(".")) == ["latest", "v0001"]
+    assert sorted(p for p in os.listdir(root) if not p.startswith(".")) == [
+        "latest", "latest.json", "v0001"]
     assert latest_version(root) == "v0001"
 
 

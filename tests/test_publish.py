@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import os
 from pathlib import Path
 
@@ -14,7 +15,12 @@ import pytest
 from newsfacts.publish.csv import table_to_csv
 from newsfacts.publish.jsonld import articles_graph
 from newsfacts.publish.parquet import write_parquet
-from newsfacts.publish.release import latest_version, list_versions, publish_release
+from newsfacts.publish.release import (
+    ReleaseContext,
+    latest_version,
+    list_versions,
+    publish_release,
+)
 from newsfacts.records import BoilerplateLine
 from newsfacts.schemas import load_schema
 from newsfacts.tables import records_to_table
@@ -109,6 +115,38 @@ def test_release_versions_latest_and_unchanged_content(tmp_path: Path) -> None:
     assert (tmp_path / "ds" / "v0001" / "data.txt").read_bytes() == b"one"
     sums = (tmp_path / "ds" / "v0002" / "SHA256SUMS").read_text()
     assert "  data.txt\n" in sums and "  run.json\n" in sums
+    latest = json.loads((tmp_path / "ds" / "latest.json").read_text())
+    assert (latest["version"], latest["path"]) == ("v0002", "v0002/")
+    assert latest["content_sha256"] == json.loads(
+        (tmp_path / "ds" / "v0002" / "run.json").read_text())["content_sha256"]
+
+
+def test_metadata_sees_version_and_previous_and_is_not_content(tmp_path: Path) -> None:
+    seen = []
+
+    def metadata(folder: Path, context: ReleaseContext) -> None:
+        seen.append((context.version, context.previous and context.previous.name))
+        (folder / "about.json").write_text(json.dumps([context.version]))
+
+    publish_release(tmp_path, "ds", _writer(b"one"), {}, write_metadata=metadata)
+    again = publish_release(tmp_path, "ds", _writer(b"one"), {}, write_metadata=metadata)
+    assert not again.created  # metadata (version-dependent) is not part of the content
+    publish_release(tmp_path, "ds", _writer(b"two"), {}, write_metadata=metadata)
+    assert seen == [("v0001", None), ("v0002", "v0001")]
+    assert (tmp_path / "ds" / "v0002" / "about.json").read_text() == '["v0002"]'
+    assert "  about.json\n" in (tmp_path / "ds" / "v0002" / "SHA256SUMS").read_text()
+
+
+def test_invalid_metadata_publishes_nothing(tmp_path: Path) -> None:
+    publish_release(tmp_path, "ds", _writer(b"one"), {})
+
+    def refuse(folder: Path, context: ReleaseContext) -> None:
+        raise RuntimeError("datapackage.json invalid")
+
+    with pytest.raises(RuntimeError, match="invalid"):
+        publish_release(tmp_path, "ds", _writer(b"two"), {}, write_metadata=refuse)
+    assert list_versions(tmp_path / "ds") == ["v0001"]
+    assert json.loads((tmp_path / "ds" / "latest.json").read_text())["version"] == "v0001"
 
 
 def test_a_failing_writer_leaves_no_trace(tmp_path: Path) -> None:
@@ -120,5 +158,6 @@ def test_a_failing_writer_leaves_no_trace(tmp_path: Path) -> None:
 
     with pytest.raises(RuntimeError, match="disk full"):
         publish_release(tmp_path, "ds", broken, {})
-    assert sorted(os.listdir(tmp_path / "ds")) == [".lock", "latest", "v0001"]
+    assert sorted(os.listdir(tmp_path / "ds")) == [".lock", "latest", "latest.json", "v0001"]
     assert latest_version(tmp_path / "ds") == "v0001"
+    assert json.loads((tmp_path / "ds" / "latest.json").read_text())["version"] == "v0001"

@@ -34,6 +34,7 @@ def build(
     Example: newsfacts build --source seeds --out datasets
     """
     from newsfacts.pipeline import ReleaseBlocked, format_summary, run_build
+    from newsfacts.publish.metadata import InvalidRelease
 
     if not source.is_dir():
         raise typer.BadParameter(f"not a folder: {source}", param_hint="--source")
@@ -46,7 +47,7 @@ def build(
 
         try:
             summary = run_build(source, out, batch_size, on_batch=on_batch)
-        except ReleaseBlocked as blocked:
+        except (ReleaseBlocked, InvalidRelease) as blocked:
             console.print(f"[red]{blocked}[/red]\nNothing was published; latest is unchanged.")
             raise typer.Exit(code=2) from None
     typer.echo(format_summary(summary))

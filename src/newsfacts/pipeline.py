@@ -297,7 +297,8 @@ def validate_tables(
 
 
 def release_writer(tables: dict[str, pa.Table], reports: dict[str, dict[str, Any]]):  # type: ignore[no-untyped-def]
-    """A function that writes every file of a release into a folder."""
+    """A function that writes the data files of a release into a folder (their hashes are
+    the release's content; the metadata describing them comes after: publish/metadata.py)."""
     from newsfacts.publish.csv import write_csv
     from newsfacts.publish.jsonld import dataset_graph, write_jsonld
     from newsfacts.publish.parquet import write_parquet
@@ -355,7 +356,9 @@ def publish(
     settings: dict[str, Any],
 ) -> BuildSummary:
     """Validate the batch results and publish them as a release of the dataset."""
+    from newsfacts.publish.metadata import metadata_writer
     from newsfacts.publish.release import publish_release
+    from newsfacts.schemas import load_schemas
 
     tables, reports = validate_tables(batch_to_tables(result))
     run_info = {
@@ -368,7 +371,8 @@ def publish(
         },
         "inputs": input_manifest(items),
     }
-    release = publish_release(out_root, DATASET, release_writer(tables, reports), run_info)
+    release = publish_release(out_root, DATASET, release_writer(tables, reports), run_info,
+                              write_metadata=metadata_writer(load_schemas(), tables))
     return BuildSummary(
         dataset=DATASET,
         version=release.version,

@@ -17,6 +17,7 @@ from typing import Any
 
 VERSION_PATTERN = re.compile(r"^v(\d{4,})$")
 LATEST = "latest"
+LATEST_FILE = "latest.json"  # beside the symlink, for static hosts that cannot follow one
 RUN_FILE = "run.json"
 CHECKSUMS_FILE = "SHA256SUMS"
 
@@ -28,6 +29,16 @@ class PublishedRelease:
     version: str
     path: Path
     created: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseContext:
+    """What the metadata writers need to know about the release being written."""
+
+    dataset: str
+    version: str
+    content_sha256: str
+    previous: Path | None  # the release `latest` pointed at, if any
 
 
 def dataset_root(out_root: Path, dataset: str) -> Path:
@@ -104,6 +115,23 @@ def point_latest(root: Path, version: str) -> None:
     os.replace(tmp_link, root / LATEST)
 
 
+def write_latest_file(root: Path, dataset: str, version: str, content_sha256: str) -> None:
+    """`latest.json`: where `latest` points, as a file (swapped with os.replace)."""
+    info = {
+        "checksums": f"{version}/{CHECKSUMS_FILE}",
+        "content_sha256": content_sha256,
+        "croissant": f"{version}/croissant.json",
+        "datapackage": f"{version}/datapackage.json",
+        "dataset": dataset,
+        "path": f"{version}/",
+        "version": version,
+    }
+    tmp = root / f".{LATEST_FILE}.tmp"
+    tmp.write_text(json.dumps(info, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.chmod(0o644)
+    os.replace(tmp, root / LATEST_FILE)
+
+
 def read_run_info(release: Path) -> dict[str, Any]:
     """The run.json of a published release."""
     return json.loads((release / RUN_FILE).read_text(encoding="utf-8"))
@@ -114,12 +142,15 @@ def publish_release(
     dataset: str,
     write_files: Callable[[Path], None],
     run_info: dict[str, Any],
+    write_metadata: Callable[[Path, ReleaseContext], None] | None = None,
 ) -> PublishedRelease:
     """Write a release atomically; if its content equals `latest`, keep `latest` instead.
 
-    `write_files(folder)` writes the data files; `run.json` (with the version and a content
-    digest) and `SHA256SUMS` are added here. Nothing is visible until the folder is renamed
-    into place, and `latest` moves only after that.
+    `write_files(folder)` writes the data files: their hashes are the release's content.
+    `write_metadata(folder, context)` then adds the files that describe them (and may
+    depend on the version and on the previous release); it raises if the release is not
+    valid. `run.json` and `SHA256SUMS` are added here. Nothing is visible until the folder
+    is renamed into place; `latest` and `latest.json` move only after that.
     """
     root = dataset_root(out_root, dataset)
     with publish_lock(root):
@@ -131,6 +162,9 @@ def publish_release(
             if current and read_run_info(root / current).get("content_sha256") == digest:
                 return PublishedRelease(current, root / current, created=False)
             version = next_version(root)
+            if write_metadata is not None:
+                previous = root / current if current else None
+                write_metadata(staging, ReleaseContext(dataset, version, digest, previous))
             info = {"dataset": dataset, "version": version, "content_sha256": digest, **run_info}
             (staging / RUN_FILE).write_text(
                 json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
@@ -141,6 +175,7 @@ def publish_release(
             staging.chmod(0o755)
             os.replace(staging, root / version)
             point_latest(root, version)
+            write_latest_file(root, dataset, version, digest)
             return PublishedRelease(version, root / version, created=True)
         finally:
             if staging.exists():
