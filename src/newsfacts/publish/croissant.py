@@ -175,10 +175,19 @@ def write_croissant(document: dict[str, Any], folder: Path) -> None:
 
 def check_croissant(folder: Path) -> list[str]:
     """Load `croissant.json` with mlcroissant (which validates it); the errors, if any."""
+    import logging
+
     import mlcroissant as mlc
 
+    # mlcroissant logs (through absl) that `datePublished` is recommended: we leave it out on
+    # purpose, since a build date would make rebuilds differ. Errors still raise.
+    absl_logger = logging.getLogger("absl")
+    level = absl_logger.level
+    absl_logger.setLevel(logging.ERROR)
     try:
         mlc.Dataset(jsonld=str(folder / FILE_NAME))
     except mlc.ValidationError as error:
         return [str(error)]
+    finally:
+        absl_logger.setLevel(level)
     return []
