@@ -15,6 +15,7 @@ from newsfacts.ingest import html as html_ingest
 from newsfacts.ingest.decode import DecodeError
 from newsfacts.ingest.folder import read_folder
 from newsfacts.ingest.html import (
+    confirmed_lines,
     declared_encoding,
     decode_html_bytes,
     html_to_text,
@@ -90,6 +91,27 @@ def test_article_is_kept_and_page_furniture_dropped() -> None:
     assert blocks[1:] == PARAGRAPHS
     for snippet in FURNITURE:
         assert snippet.lower() not in text.lower(), snippet
+
+
+def test_lines_are_kept_when_the_precision_run_gives_them_too() -> None:
+    lines = [PARAGRAPHS[0], "Ten best picnic spots near the river", "Weather", "Sport"]
+    # the other run broke the paragraph in two, dropped link text and kept "Sport" alone
+    confirming = PARAGRAPHS[0][:90] + "\n" + PARAGRAPHS[0][90:].replace("council", "") + "\nSport"
+    assert confirmed_lines(lines, confirming) == [PARAGRAPHS[0], "Sport"]
+
+
+def test_recall_run_is_taken_whole_when_the_precision_run_confirms_too_little(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def other_block(html: str, options: dict[str, bool]) -> object:
+        document = real_extract(html, options)
+        if document is not None and options.get("favor_precision"):
+            document.text = "Council tax to rise next year"
+        return document
+
+    real_extract = html_ingest.extract_document
+    monkeypatch.setattr(html_ingest, "extract_document", other_block)
+    assert html_to_text(make_page()).split("\n\n") == [HEADLINE, *PARAGRAPHS]
 
 
 def test_title_comes_from_metadata_when_the_text_lacks_it() -> None:

@@ -42,6 +42,20 @@ XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 SPACES = re.compile(r"\s+")
 # What may follow a headline inside a <title>: " | Site", " - Site", " – Site", ": Site".
 SITE_SUFFIX = re.compile(r"\s*[|\-–—:·•»]")
+# Two trafilatura runs (docs/cleaning.md, "HTML path"): a recall-oriented one without the
+# readability/jusText fallbacks gives the lines, a precision-oriented one (fallbacks on)
+# confirms them. A line is kept when at least half of its word 4-grams occur in the
+# confirming text (links and lines that only the recall run saw are the usual junk); when
+# the precision run confirms less than a fifth of the words (it found another block, or
+# nothing), the recall run is taken as it is.
+COMMON_OPTIONS = {"include_comments": False, "include_tables": True, "include_images": False,
+                  "include_links": False, "deduplicate": False}
+RECALL_OPTIONS = {**COMMON_OPTIONS, "with_metadata": True, "fast": True, "favor_recall": True}
+PRECISION_OPTIONS = {**COMMON_OPTIONS, "with_metadata": False, "favor_precision": True}
+WORD = re.compile(r"\w+")
+SHINGLE = 4
+CONFIRMED_SHARE = 0.5
+MIN_CONFIRMED_WORDS = 0.2
 
 
 def declared_encoding(data: bytes) -> str | None:
@@ -114,25 +128,64 @@ def starts_with_title(line: str, title: str) -> bool:
     return len(suffix) < len(line_key) and SITE_SUFFIX.match(suffix) is not None
 
 
+def shingles(text: str) -> list[tuple[str, ...]]:
+    """Word 4-grams of a text, case-folded."""
+    words = WORD.findall(text.casefold())
+    return [tuple(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)]
+
+
+def confirmed_lines(lines: list[str], confirming: str) -> list[str]:
+    """The lines that another extraction of the same page also gives.
+
+    A line of four or more words is confirmed when at least half of its word 4-grams occur
+    in `confirming` (the two runs may break paragraphs differently and drop link text); a
+    shorter line when it equals one of its lines, ignoring case and spacing.
+    """
+    grams = set(shingles(confirming))
+    short = {SPACES.sub(" ", line).strip().casefold() for line in confirming.splitlines()}
+    kept = []
+    for line in lines:
+        own = shingles(line)
+        if own:
+            confirmed = sum(g in grams for g in own) >= CONFIRMED_SHARE * len(own)
+        else:
+            confirmed = SPACES.sub(" ", line).strip().casefold() in short
+        if confirmed:
+            kept.append(line)
+    return kept
+
+
+def extract_document(html: str, options: dict[str, bool]) -> Document | None:
+    """trafilatura's main text (and metadata) of a page with these options, if any."""
+    document = trafilatura.bare_extraction(html, **options)
+    return document if isinstance(document, Document) and document.text else None
+
+
+def main_lines(html: str) -> tuple[list[str], str]:
+    """(main-text lines, page title) from the recall run, filtered by the precision run."""
+    document = extract_document(html, RECALL_OPTIONS)
+    if document is None:
+        return [], ""
+    lines = [line.strip() for line in document.text.splitlines() if line.strip()]
+    title = SPACES.sub(" ", document.title or "").strip()
+    checker = extract_document(html, PRECISION_OPTIONS)
+    if checker is not None:
+        confirmed = confirmed_lines(lines, checker.text)
+        words = sum(len(line.split()) for line in lines)
+        if sum(len(line.split()) for line in confirmed) >= MIN_CONFIRMED_WORDS * words:
+            lines = confirmed
+    return lines, title
+
+
 def html_to_text(html: str) -> str:
     """Main text of a page, one block per paragraph (blank line between), title first.
 
     Returns "" when trafilatura finds no main text.
     """
-    document = trafilatura.bare_extraction(
-        XML_DECLARATION.sub("", html, count=1),
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        include_links=False,
-        deduplicate=False,
-    )
-    if not isinstance(document, Document) or not document.text:
+    lines, title = main_lines(XML_DECLARATION.sub("", html, count=1))
+    if not lines:
         return ""
-    lines = [line.strip() for line in document.text.splitlines() if line.strip()]
-    title = SPACES.sub(" ", document.title or "").strip()
-    if lines and title and not starts_with_title(lines[0], title):
+    if title and not starts_with_title(lines[0], title):
         lines.insert(0, title)
     return "\n\n".join(lines)
 
