@@ -16,6 +16,7 @@ Stage = Literal["ingest", "clean", "extract", "validate"]
 DatePrecision = Literal["day", "month", "year", "unknown"]
 DateSource = Literal["dateline", "text", "page", "metadata", "inferred"]
 EntityType = Literal["PERSON", "ORG", "GPE", "NORP", "LOC"]
+EventStatus = Literal["happened", "planned", "reported intention", "hypothetical"]
 QuoteKind = Literal["direct", "partial", "indirect"]
 BoilerplateReason = Literal[
     "advertisement", "newsletter", "image_placeholder", "navigation", "share", "related",
@@ -228,7 +229,7 @@ class Event:
     goldstein: float
     quad_class: int
     mode: str | None
-    status: str
+    status: EventStatus
     negated: bool
     symmetric: bool
     actor1_entity_ids: tuple[str, ...]
@@ -331,9 +332,6 @@ class QuoteMatch:
     cue_group: str | None
     channel: str | None
     sentence_index: int
-
-
-EventStatus = Literal["happened", "planned", "reported intention", "hypothetical"]
 
 
 @dataclass(frozen=True, slots=True)
