@@ -6,12 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from newsfacts.extract.entities import (
-    extract_entities,
-    make_entity_id,
-    merge_entities,
-    person_merges,
-)
+from newsfacts.extract.entities import extract_entities, make_entity_id
+from newsfacts.extract.entity_merge import merge_entities, person_merges
 from newsfacts.extract.nlp import parse_text
 from newsfacts.pipeline import ingest_folder, process_batch
 from newsfacts.records import Entity, EntityFact, Mention

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from newsfacts.extract.entities import extract_entities, merge_entities
+from newsfacts.extract.entities import extract_entities
+from newsfacts.extract.entity_merge import merge_entities
 from newsfacts.extract.event_dates import find_time_expressions, resolve_event_date
 from newsfacts.extract.events import extract_events, lexicon, quad_class
 from newsfacts.extract.nlp import parse_text, parse_texts

@@ -164,7 +164,7 @@ class Mention:
 class EntityFact:
     """What one article says about one entity: names used, country and role found there.
 
-    The dataset-level `entities` table is merged from these (see `extract.entities`).
+    The dataset-level `entities` table is merged from these (see `extract.entity_merge`).
     """
 
     article_id: str

@@ -11,7 +11,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from newsfacts.extract.entities import merge_entities
+from newsfacts.extract.entity_merge import merge_entities
 from newsfacts.extract.stories import assign_stories, count_dyads
 from newsfacts.records import (
     Article,
