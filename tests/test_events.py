@@ -238,7 +238,9 @@ def test_seed_000_planned_visit_to_moscow_and_past_visit(seed_events) -> None:
                  actor1_countries=("VE",), actor2_countries=("RU",))
     assert visit and visit[0].location_entity_id is not None
     tuesday = find(events, event_type="CONSULT", status="planned", date_text="on Tuesday")
-    assert tuesday
+    # "According to the Venezuelan president, he plans to hold ... with Putin": he is Maduro.
+    assert tuesday and tuesday[0].actor1_countries == ("VE",)
+    assert tuesday[0].actor2_countries == ("RU",)
     assert resolve_event_date("on Tuesday", article.published_date,
                               article.published_date_precision, True) == (
         dt.date(2018, 1, 1), "year")  # the article's date is known to the year only
@@ -257,6 +259,19 @@ def test_seed_000_erdogan_meeting_russian_support_and_signed_agreements(seed_eve
                 actor2_countries=("VE",))
     # "commercial agreements were signed": CAMEO 057, which PLOVER codes SUPPORT
     assert find(events, event_type="SUPPORT", cameo_code="057", mode="agreement signed")
+
+
+def test_a_pronoun_after_according_to_is_the_person_it_names() -> None:
+    text = ("Chilean President Gabriel Boric met French President Emmanuel Macron. "
+            "According to the Chilean president, he will visit Germany in May.")
+    parsed = parse_text(text)
+    mentions, facts = extract_entities("a0000000000000000", parsed)
+    countries = {f.entity_id: f.country for f in facts}
+    sectors = {f.entity_id: f.sector for f in facts}
+    visits = [e for e in extract_events(parsed, mentions, countries, sectors)
+              if "visit" in e.trigger]
+    boric = next(f.entity_id for f in facts if f.name == "Gabriel Boric")
+    assert visits and visits[0].actor1_entity_ids == (boric,)
 
 
 def test_lexicon_loads_once() -> None:

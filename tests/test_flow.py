@@ -41,7 +41,7 @@ def test_flow_and_cli_give_the_same_release(
     assert result.exit_code == 0, result.output
     assert "newsfacts v0001: published" in result.output
     assert ("rows:        articles=2, boilerplate=4, entities=24, mentions=67, quotes=15, "
-            "events=23, dyads=7, rejected=0") in result.output
+            "events=23, dyads=6, rejected=0") in result.output
 
     flow_files = _files(tmp_path / "flow" / "newsfacts" / "v0001")
     cli_files = _files(tmp_path / "cli" / "newsfacts" / "v0001")

@@ -96,7 +96,7 @@ def test_run_json_records_inputs_counts_and_code(seed_release: Path) -> None:
     assert [i["source_uri"] for i in info["inputs"]] == [
         "seeds/000_c1accda924f0f9d8.txt", "seeds/004_b37bf997956b9fa5.txt"]
     assert info["counts"]["rows"] == {"articles": 2, "boilerplate": 4, "entities": 24,
-                                      "mentions": 67, "quotes": 15, "events": 23, "dyads": 7,
+                                      "mentions": 67, "quotes": 15, "events": 23, "dyads": 6,
                                       "rejected": 0}
     assert info["settings"] == {"source": "seeds", "source_kind": "folder", "batch_size": 500}
     assert info["code"]["newsfacts"] == pipeline.__version__

@@ -440,9 +440,42 @@ def without(actor: Actor, other: Actor) -> Actor:
     return replace(actor, entity_ids=kept, named=bool(kept) or bool(actor.countries))
 
 
-def antecedent(tree: Tree, pronoun: int) -> Mention | None:
-    """The person a personal pronoun stands for: the last PERSON mention before it that was
-    a subject (the salient one), else the last PERSON mention before it."""
+def according_to_person(tree: Tree, pronoun: int,
+                        countries: Mapping[str, str | None]) -> Mention | None:
+    """The person an "According to X, he ..." names before the pronoun, if any.
+
+    X is a person mention, or a title ("the Venezuelan president") given earlier in the text
+    to a named person (`Mention.role`) of the country the title names, if it names one: the
+    last such person before the pronoun.
+    """
+    words = tree.parsed.tokens[tree.sentence.first_token:pronoun]
+    for i, token in enumerate(words[:-1]):
+        if token.text.lower() == "according" and words[i + 1].text.lower() == "to":
+            phrase = []
+            for t in words[i + 2:]:
+                if t.text == ",":
+                    break
+                phrase.append(t)
+            named = [tree.mention_at[t.index] for t in phrase if t.index in tree.mention_at
+                     and tree.mention_at[t.index].entity_type == "PERSON"]
+            if named:
+                return named[0]
+            said = {t.text.lower() for t in phrase}
+            named_countries = {c for t in phrase if (c := gazetteer.country_of_name(t.text))}
+            titled = [m for m in tree.persons if phrase and m.end_char <= phrase[0].start
+                      and m.role and m.role.split()[-1].lower() in said
+                      and (not named_countries or countries.get(m.entity_id) in named_countries)]
+            return titled[-1] if titled else None
+    return None
+
+
+def antecedent(tree: Tree, pronoun: int,
+               countries: Mapping[str, str | None]) -> Mention | None:
+    """The person a personal pronoun stands for: the person an "According to X," before it
+    names; else the last PERSON mention before it that was a subject (the salient one), else
+    the last PERSON mention before it."""
+    if (reported := according_to_person(tree, pronoun, countries)) is not None:
+        return reported
     where = tree.token(pronoun).start
     before = [m for m in tree.persons if m.end_char <= where]
     tokens = tree.parsed.tokens
@@ -489,7 +522,7 @@ def describe_actor(tree: Tree, heads: list[int], countries: Mapping[str, str | N
             break
         direct = bool(ids)
     for h in heads:
-        if tree.lemma(h) in PERSONAL_PRONOUNS and (person := antecedent(tree, h)):
+        if tree.lemma(h) in PERSONAL_PRONOUNS and (person := antecedent(tree, h, countries)):
             ids.append(person.entity_id)  # "he plans to meet ...": the last person named
             if country := countries.get(person.entity_id):
                 found.add(country)
