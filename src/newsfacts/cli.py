@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
@@ -84,6 +85,78 @@ def validate(
         for failure in report.row_failures[:20]:
             typer.echo(f"  row {failure.row_index}: {failure.detail}")
     raise typer.Exit(code=1 if failed else 0)
+
+
+@app.command()
+def catalog(
+    root: Annotated[Path, typer.Option(help="Publish root holding <dataset>/<version>/.")] = Path(
+        "datasets"
+    ),
+) -> None:
+    """Rebuild ROOT/catalog.json and ROOT/index.html from the releases on disk.
+
+    Example: newsfacts catalog --root datasets
+    """
+    from newsfacts.publish.catalog import write_catalog
+
+    if not root.is_dir():
+        raise typer.BadParameter(f"not a folder: {root}", param_hint="--root")
+    releases = write_catalog(root)
+    typer.echo(f"{root}/catalog.json and index.html: {len(releases)} release(s)")
+
+
+@app.command("serve-datasets")
+def serve_datasets(
+    root: Annotated[Path, typer.Option(help="Publish root to serve.")] = Path("datasets"),
+    port: Annotated[int, typer.Option(help="Port (0: any free port).")] = 8000,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+) -> None:
+    """Serve the publish root over HTTP (index.html, catalog.json, every release) until Ctrl-C.
+
+    Example: newsfacts serve-datasets --root datasets --port 8000
+    """
+    from newsfacts.publish.serve import make_server, server_url
+
+    if not root.is_dir():
+        raise typer.BadParameter(f"not a folder: {root}", param_hint="--root")
+    with make_server(root, host, port) as server:
+        typer.echo(f"serving {root} at {server_url(server)} (Ctrl-C to stop)")
+        with contextlib.suppress(KeyboardInterrupt):
+            server.serve_forever()
+
+
+@app.command()
+def download(
+    release: Annotated[
+        str | None, typer.Argument(help="NAME[@VERSION]; default: latest of the only dataset.")
+    ] = None,
+    source: Annotated[
+        str, typer.Option("--from", help="Base URL (http(s)://) or folder holding catalog.json.")
+    ] = "datasets",
+    to: Annotated[Path, typer.Option(help="Folder to download the files into.")] = Path("."),
+) -> None:
+    """Download a release listed in a catalog, verify every sha256, resume partial files.
+
+    Example: newsfacts download newsfacts@v0001 --from http://127.0.0.1:8000/ --to data
+    """
+    from rich.progress import DownloadColumn, TransferSpeedColumn
+
+    from newsfacts.publish.download import DownloadError, download_release
+
+    with Progress(TextColumn("download"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task("download", total=None)
+        try:
+            entry, states = download_release(
+                source, release, to,
+                on_start=lambda total: progress.update(task, total=total),
+                on_bytes=lambda n: progress.advance(task, n))
+        except DownloadError as error:
+            console.print(f"[red]{error}[/red]")
+            raise typer.Exit(code=1) from None
+    typer.echo(f"{entry['name']} {entry['version']}: {len(states)} files verified in {to}")
+    for name, state in states.items():
+        typer.echo(f"  {name}: {state}")
 
 
 @app.command("train-cleaner")

@@ -356,6 +356,7 @@ def publish(
     settings: dict[str, Any],
 ) -> BuildSummary:
     """Validate the batch results and publish them as a release of the dataset."""
+    from newsfacts.publish.catalog import write_catalog
     from newsfacts.publish.metadata import metadata_writer
     from newsfacts.publish.release import publish_release
     from newsfacts.schemas import load_schemas
@@ -373,6 +374,7 @@ def publish(
     }
     release = publish_release(out_root, DATASET, release_writer(tables, reports), run_info,
                               write_metadata=metadata_writer(load_schemas(), tables))
+    write_catalog(out_root)  # after `latest` moved: the catalog lists only placed releases
     return BuildSummary(
         dataset=DATASET,
         version=release.version,

@@ -1,0 +1,218 @@
+"""The publish root's catalog.json and index.html, the local server, and `newsfacts download`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+import urllib.request
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsfacts.cli import app
+from newsfacts.publish.catalog import write_catalog
+from newsfacts.publish.download import DownloadError, fetch_file, safe_relative
+from newsfacts.publish.release import file_sha256
+from newsfacts.publish.serve import make_server, server_url
+from newsfacts.schemas import TABLE_NAMES
+
+EVIL = '<script>alert("x")</script>'
+
+
+class Links(HTMLParser):
+    """Collects href values and the text of the page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.hrefs += [v for k, v in attrs if k == "href" and v]
+
+
+@pytest.fixture
+def root(seed_release: Path, tmp_path: Path) -> Path:
+    """A private copy of the seeds publish root (tests may corrupt it)."""
+    copy = tmp_path / "datasets"
+    shutil.copytree(seed_release, copy, symlinks=True)
+    return copy
+
+
+@pytest.fixture
+def served(root: Path) -> Iterator[tuple[Path, str]]:
+    server = make_server(root, "127.0.0.1", 0, quiet=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield root, server_url(server)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}),
+                                timeout=10) as response:
+        return response.status, response.read()
+
+
+# ---------------------------------------------------------------- catalog.json + index.html
+
+
+def test_the_build_writes_the_catalog_with_every_file(seed_release: Path) -> None:
+    catalog = json.loads((seed_release / "catalog.json").read_text())
+    assert catalog["@type"] == "DataCatalog" and catalog["latest"] == {"newsfacts": "v0001"}
+    (entry,) = catalog["dataset"]
+    assert (entry["name"], entry["version"], entry["isLatest"]) == ("newsfacts", "v0001", True)
+    release = seed_release / "newsfacts" / "v0001"
+    listed = {f["name"]: f for f in entry["distribution"]}
+    assert set(listed) == {p.name for p in release.iterdir()}
+    for name, item in listed.items():
+        assert item["contentUrl"] == f"newsfacts/v0001/{name}"
+        assert item["sha256"] == file_sha256(release / name)
+        assert item["contentSize"] == f"{(release / name).stat().st_size} B"
+        assert item["encodingFormat"]
+    assert listed["articles.csv"]["encodingFormat"] == "text/csv"
+
+
+def test_catalog_is_deterministic_and_rebuilt_by_the_command(root: Path) -> None:
+    before = {n: (root / n).read_bytes() for n in ("catalog.json", "index.html")}
+    (root / "catalog.json").unlink()
+    result = CliRunner().invoke(app, ["catalog", "--root", str(root)])
+    assert result.exit_code == 0, result.output
+    assert {n: (root / n).read_bytes() for n in before} == before
+    assert not [p for p in root.iterdir() if p.name.startswith(".")]
+
+
+def test_index_page_is_static_with_previews_and_links(root: Path) -> None:
+    page = (root / "index.html").read_text()
+    parser = Links()
+    parser.feed(page)
+    assert "script" not in parser.tags and "http" not in page
+    assert 'name="viewport"' in page
+    for href in parser.hrefs:
+        assert (root / href).is_file(), href
+    for name in TABLE_NAMES:
+        assert f'id="newsfacts-{name}.csv"' in page
+    assert "a29a2fcf96018b56c" in page  # a cell of the articles preview
+
+
+def test_a_title_with_a_script_tag_stays_text(root: Path) -> None:
+    release = root / "newsfacts" / "v0001"
+    croissant = json.loads((release / "croissant.json").read_text())
+    croissant["name"] = EVIL
+    (release / "croissant.json").write_text(json.dumps(croissant))
+    csv_path = release / "articles.csv"
+    lines = csv_path.read_text().splitlines(keepends=True)
+    csv_path.write_text(lines[0] + f'"{EVIL.replace(chr(34), chr(34) * 2)}",x\r\n')
+    write_catalog(root)
+    page = (root / "index.html").read_text()
+    parser = Links()
+    parser.feed(page)
+    assert "script" not in parser.tags and "<script" not in page
+    assert page.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;") == 2
+
+
+# ---------------------------------------------------------------- serve-datasets
+
+
+def test_server_serves_the_page_the_catalog_and_every_latest_file(
+        served: tuple[Path, str]) -> None:
+    root, url = served
+    status, page = _get(url + "index.html")
+    assert status == 200 and b"newsfacts datasets" in page
+    status, body = _get(url + "catalog.json")
+    catalog = json.loads(body)
+    (entry,) = [d for d in catalog["dataset"] if d["isLatest"]]
+    for item in entry["distribution"]:
+        status, data = _get(url + item["contentUrl"])
+        assert status == 200 and len(data) == int(item["contentSize"].split()[0])
+    status, tail = _get(url + "newsfacts/v0001/SHA256SUMS", {"Range": "bytes=10-"})
+    assert status == 206
+    assert tail == (root / "newsfacts" / "v0001" / "SHA256SUMS").read_bytes()[10:]
+
+
+# ---------------------------------------------------------------- download
+
+
+def test_download_round_trip_verifies_every_checksum(
+        served: tuple[Path, str], tmp_path: Path) -> None:
+    root, url = served
+    target = tmp_path / "got"
+    result = CliRunner().invoke(app, ["download", "--from", url, "--to", str(target)])
+    assert result.exit_code == 0, result.output
+    release = root / "newsfacts" / "v0001"
+    assert sorted(p.name for p in target.iterdir()) == sorted(p.name for p in release.iterdir())
+    for path in target.iterdir():
+        assert path.read_bytes() == (release / path.name).read_bytes()
+    again = CliRunner().invoke(app, ["download", "newsfacts@v0001", "--from", url,
+                                     "--to", str(target)])
+    assert again.exit_code == 0 and "articles.csv: skipped" in again.output
+
+
+def test_download_from_a_folder(root: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["download", "--from", str(root),
+                                      "--to", str(tmp_path / "got")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "got" / "articles.parquet").is_file()
+
+
+def test_an_interrupted_download_resumes_with_a_range_request(
+        served: tuple[Path, str], tmp_path: Path) -> None:
+    from newsfacts.publish.download import RemoteFile
+
+    root, url = served
+    source = root / "newsfacts" / "v0001" / "articles.parquet"
+    data = source.read_bytes()
+    (tmp_path / "articles.parquet.part").write_bytes(data[:100])
+    item = RemoteFile("articles.parquet", "newsfacts/v0001/articles.parquet", len(data),
+                      file_sha256(source))
+    assert fetch_file(url, item, tmp_path) == "resumed"
+    assert (tmp_path / "articles.parquet").read_bytes() == data
+    assert not (tmp_path / "articles.parquet.part").exists()
+
+
+def test_a_corrupted_file_fails_clearly_and_is_deleted(
+        served: tuple[Path, str], tmp_path: Path) -> None:
+    root, url = served
+    bad = root / "newsfacts" / "v0001" / "events.csv"
+    bad.write_bytes(bad.read_bytes().replace(b"a", b"b", 1))
+    target = tmp_path / "got"
+    result = CliRunner().invoke(app, ["download", "--from", url, "--to", str(target)])
+    assert result.exit_code == 1
+    assert "checksum mismatch for events.csv" in result.output
+    assert not (target / "events.csv").exists() and not (target / "events.csv.part").exists()
+
+
+@pytest.mark.parametrize("link", [
+    "../secret.txt", "newsfacts/../../secret.txt", "/etc/passwd", "http://example.org/x",
+    "file:///etc/passwd", "//example.org/x", "newsfacts/%2e%2e/%2e%2e/secret.txt", "..\\x",
+])
+def test_a_link_outside_the_base_is_refused(link: str) -> None:
+    with pytest.raises(DownloadError, match="refusing"):
+        safe_relative(link)
+
+
+def test_a_traversal_catalog_is_refused_before_any_download(
+        served: tuple[Path, str], tmp_path: Path) -> None:
+    root, url = served
+    (root.parent / "secret.txt").write_text("secret")
+    catalog = json.loads((root / "catalog.json").read_text())
+    catalog["dataset"][0]["distribution"][0]["contentUrl"] = "../secret.txt"
+    (root / "catalog.json").write_text(json.dumps(catalog))
+    target = tmp_path / "got"
+    result = CliRunner().invoke(app, ["download", "--from", url, "--to", str(target)])
+    assert result.exit_code == 1 and "points outside the base" in result.output
+    assert not any(target.iterdir())
+    catalog["dataset"][0]["distribution"][0].update(contentUrl="newsfacts/v0001/README.md",
+                                                    name="../escape.md")
+    (root / "catalog.json").write_text(json.dumps(catalog))
+    result = CliRunner().invoke(app, ["download", "--from", url, "--to", str(target)])
+    assert result.exit_code == 1 and "not a plain file name" in result.output
+    assert not (tmp_path / "escape.md").exists()
