@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from newsfacts import __version__
-from newsfacts.evaluate.cli import eval_app
+from newsfacts.evaluate.cli import eval_app, require_folder
 
 app = typer.Typer(
     help="Turn raw news articles into open, validated datasets (CSV, Parquet, JSON-LD).",
@@ -37,8 +37,7 @@ def build(
     from newsfacts.pipeline import ReleaseBlocked, format_summary, run_build
     from newsfacts.publish.metadata import InvalidRelease
 
-    if not source.is_dir():
-        raise typer.BadParameter(f"not a folder: {source}", param_hint="--source")
+    require_folder(source, "--source")
     with Progress(TextColumn("batches"), BarColumn(), MofNCompleteColumn(),
                   console=console, transient=True) as progress:
         task = progress.add_task("build", total=None)
@@ -99,8 +98,7 @@ def catalog(
     """
     from newsfacts.publish.catalog import write_catalog
 
-    if not root.is_dir():
-        raise typer.BadParameter(f"not a folder: {root}", param_hint="--root")
+    require_folder(root, "--root")
     releases = write_catalog(root)
     typer.echo(f"{root}/catalog.json and index.html: {len(releases)} release(s)")
 
@@ -117,8 +115,7 @@ def serve_datasets(
     """
     from newsfacts.publish.serve import make_server, server_url
 
-    if not root.is_dir():
-        raise typer.BadParameter(f"not a folder: {root}", param_hint="--root")
+    require_folder(root, "--root")
     with make_server(root, host, port) as server:
         typer.echo(f"serving {root} at {server_url(server)} (Ctrl-C to stop)")
         with contextlib.suppress(KeyboardInterrupt):

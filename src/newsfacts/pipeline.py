@@ -111,10 +111,10 @@ def process_batch(items: Iterable[Item]) -> BatchResult:
     """Clean and extract a batch of articles, then find their entities in one NLP pass."""
     results = [process_item(item) for item in items]
     articles = [a for r in results for a in r.articles]
-    return BatchResult.merge([*results, extract_batch_entities(articles)])
+    return BatchResult.merge([*results, extract_batch_nlp(articles)])
 
 
-def extract_batch_entities(articles: Sequence[Article]) -> BatchResult:
+def extract_batch_nlp(articles: Sequence[Article]) -> BatchResult:
     """Mentions, entity facts, quotes and events of articles, parsed together (spaCy batches
     are faster).
 

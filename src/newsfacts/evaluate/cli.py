@@ -43,6 +43,12 @@ eval_app = typer.Typer(
 )
 
 
+def require_folder(path: Path, option: str) -> None:
+    """Stop with a usage error naming the option when `path` is not a folder."""
+    if not path.is_dir():
+        raise typer.BadParameter(f"not a folder: {path}", param_hint=option)
+
+
 def format_scores(evaluations: list[CleanEvaluation]) -> str:
     """One row per system: corpus, input mode, docs, P, R, F1 and seconds taken."""
     lines = [f"{'corpus':<12} {'input':<5} {'system':<22} {'docs':>5} "
@@ -132,8 +138,7 @@ def clean_command(
 
     Example: newsfacts eval clean --corpus ../shared/eval/boilerplate/aeb --html --per-doc
     """
-    if not corpus.is_dir():
-        raise typer.BadParameter(f"not a folder: {corpus}", param_hint="--corpus")
+    require_folder(corpus, "--corpus")
     evaluations = [evaluate_clean_corpus(corpus)]
     if html:
         evaluations.append(evaluate_html_corpus(corpus))
@@ -181,8 +186,7 @@ def entities_command(
 
     Example: newsfacts eval entities --corpus ../shared/eval/entities/gum-news
     """
-    if not corpus.is_dir():
-        raise typer.BadParameter(f"not a folder: {corpus}", param_hint="--corpus")
+    require_folder(corpus, "--corpus")
     evaluation = evaluate_entity_corpus(corpus)
     if not evaluation.documents:
         typer.echo(f"note: no <id>.gold.json files in {corpus}", err=True)
@@ -252,8 +256,7 @@ def metadata_command(
 
     Example: newsfacts eval metadata --corpus ../shared/eval/metadata/readability --per-doc
     """
-    if not corpus.is_dir():
-        raise typer.BadParameter(f"not a folder: {corpus}", param_hint="--corpus")
+    require_folder(corpus, "--corpus")
     evaluation = evaluate_metadata_corpus(corpus)
     if not evaluation.docs:
         typer.echo(f"note: no pages with gold in {corpus}", err=True)
@@ -285,8 +288,7 @@ def quotes_command(
 
     Example: newsfacts eval quotes --corpus ../shared/eval/quotes/polnear-train --limit 100
     """
-    if not corpus.is_dir():
-        raise typer.BadParameter(f"not a folder: {corpus}", param_hint="--corpus")
+    require_folder(corpus, "--corpus")
     evaluation = evaluate_quotes_corpus(corpus, limit)
     if not evaluation.doc_ids:
         typer.echo(f"note: no documents with gold in {corpus}", err=True)

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsfacts.evaluate.prf import f1_of
 from newsfacts.extract.entities import extract_entities
 from newsfacts.extract.nlp import parse_texts
 
@@ -72,8 +73,7 @@ class Counts:
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f1_of(self.precision, self.recall)
 
 
 @dataclass(frozen=True, slots=True)

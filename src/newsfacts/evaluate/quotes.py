@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from newsfacts.evaluate.prf import f1_of
 from newsfacts.extract.nlp import ParsedText, parse_texts
 from newsfacts.extract.quotes import extract_quotes
 from newsfacts.records import QuoteMatch
@@ -85,8 +86,7 @@ class Counts:
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f1_of(self.precision, self.recall)
 
 
 # (subset, rule, "content" | "pair") -> Counts

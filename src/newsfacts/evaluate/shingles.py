@@ -15,6 +15,8 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
+from newsfacts.evaluate.prf import f1_of
+
 TOKEN = re.compile(r"\w+")
 
 TpFpFn = tuple[float, float, float]
@@ -77,7 +79,7 @@ def recall_score(tp: float, fp: float, fn: float) -> float:
 def f1_score(tp: float, fp: float, fn: float) -> float:
     """Per-document F1, for ranking documents (the corpus F1 is not a mean of these)."""
     precision, recall = precision_score(tp, fp, fn), recall_score(tp, fp, fn)
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return f1_of(precision, recall)
 
 
 def corpus_scores(tp_fp_fns: list[TpFpFn]) -> Scores:
@@ -87,5 +89,5 @@ def corpus_scores(tp_fp_fns: list[TpFpFn]) -> Scores:
     # upstream raises on an empty list or P + R == 0; an empty corpus scores 0 here instead
     precision = statistics.fmean(precisions) if precisions else 0.0
     recall = statistics.fmean(recalls) if recalls else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    f1 = f1_of(precision, recall)
     return Scores(precision, recall, f1, len(tp_fp_fns))

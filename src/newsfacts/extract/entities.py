@@ -365,9 +365,9 @@ def vote_types(found: list[Found]) -> list[Found]:
     return out
 
 
-def token_index_at(parsed: ParsedText, offset: int) -> int:
+def token_index_at(token_starts: Sequence[int], offset: int) -> int:
     """Index of the token starting at or containing a character offset."""
-    return max(0, bisect.bisect_right([t.start for t in parsed.tokens], offset) - 1)
+    return max(0, bisect.bisect_right(token_starts, offset) - 1)
 
 
 def propagate_names(parsed: ParsedText, found: list[Found], exclude: Span | None) -> list[Found]:
@@ -385,6 +385,7 @@ def propagate_names(parsed: ParsedText, found: list[Found], exclude: Span | None
             names.setdefault(f.span.text, f.type)
         if f.type == "PERSON" and len(words) > 1 and len(words[-1]) > 2:
             names.setdefault(words[-1], "PERSON")
+    token_starts = [t.start for t in parsed.tokens]
     taken = [(f.span.start, f.span.end) for f in found]
     if exclude:
         taken.append((exclude.start, exclude.end))
@@ -396,8 +397,8 @@ def propagate_names(parsed: ParsedText, found: list[Found], exclude: Span | None
             start, end = match.span()
             if any(start < b and a < end for a, b in taken):
                 continue
-            first = token_index_at(parsed, start)
-            last = token_index_at(parsed, end - 1)
+            first = token_index_at(token_starts, start)
+            last = token_index_at(token_starts, end - 1)
             taken.append((start, end))
             added.append(Found(Span(start, end, name), kind, parsed.tokens[first].sentence,
                                first, last + 1))

@@ -479,9 +479,10 @@ def antecedent(tree: Tree, pronoun: int,
     where = tree.token(pronoun).start
     before = [m for m in tree.persons if m.end_char <= where]
     tokens = tree.parsed.tokens
+    starts = [t.start for t in tokens]  # once, not once per mention
     subjects = [m for m in before
-                if tokens[bisect.bisect_right([t.start for t in tokens], m.end_char - 1) - 1]
-                .dep in ("nsubj", "nsubjpass")]
+                if tokens[bisect.bisect_right(starts, m.end_char - 1) - 1].dep
+                in ("nsubj", "nsubjpass")]
     return (subjects or before or [None])[-1]
 
 
