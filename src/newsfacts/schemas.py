@@ -1,7 +1,8 @@
 """Table schemas from `schemas/` (Frictionless Table Schema JSON) and what is derived from them.
 
-The schema files are the single source of truth: the Arrow schema, the CSV column order,
-the Great Expectations suite and the JSON-LD context are all computed here from them.
+The schema files are the single source of truth: the Arrow schema (and the Parquet storage
+schema), the CSV column order, the Great Expectations suite and the JSON-LD context are all
+computed here from them.
 """
 
 from __future__ import annotations
@@ -27,6 +28,18 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "date": pa.date32(),
     "datetime": pa.timestamp("us", tz="UTC"),
     "array": pa.list_(pa.string()),  # lists of strings; a JSON array in CSV
+}
+
+# How a column is stored in Parquet when its schema field says so (custom key `parquet`):
+# `int32` for integers bounded by one article (offsets, line and sentence numbers, word
+# counts) or by the schema (quad_class); integers without it are INT64 (counts across the
+# dataset grow with it). `dictionary` for open but small vocabularies (country codes, cue
+# verbs, rule ids); string fields with an `enum` constraint are dictionary-encoded too.
+# Chosen in the schema, not from the data, so a column's type never changes between releases.
+DICTIONARY = pa.dictionary(pa.int32(), pa.string())
+PARQUET_HINTS: dict[str, tuple[str, pa.DataType]] = {
+    "int32": ("integer", pa.int32()),
+    "dictionary": ("string", DICTIONARY),
 }
 
 SCHEMA_ORG = "https://schema.org/"
@@ -56,6 +69,7 @@ class Field:
     description: str
     constraints: dict[str, Any]
     jsonld: str | None
+    parquet: str | None = None  # storage hint: a key of PARQUET_HINTS
 
     @property
     def required(self) -> bool:
@@ -63,7 +77,17 @@ class Field:
 
     @property
     def arrow_type(self) -> pa.DataType:
+        """The type in memory, in validation and in CSV: one per Frictionless type."""
         return ARROW_TYPES[self.type]
+
+    @property
+    def parquet_type(self) -> pa.DataType:
+        """The type in Parquet: the schema's hint, dictionary for enums, else `arrow_type`."""
+        if self.parquet:
+            return PARQUET_HINTS[self.parquet][1]
+        if self.type == "string" and "enum" in self.constraints:
+            return DICTIONARY
+        return self.arrow_type
 
 
 @dataclass(frozen=True)
@@ -106,6 +130,25 @@ class TableSchema:
             ]
         )
 
+    def parquet_schema(self) -> pa.Schema:
+        """The Arrow schema Parquet files are written with: storage types (`parquet_type`),
+        each column's description as field metadata, and the table's name, title,
+        description and column descriptions as key-value metadata (readable by any tool)."""
+        columns = {f.name: f.description for f in self.fields}
+        return pa.schema(
+            [
+                pa.field(f.name, f.parquet_type, nullable=not f.required,
+                         metadata={"description": f.description})
+                for f in self.fields
+            ],
+            metadata={
+                "table": self.name,
+                "title": self.descriptor.get("title", self.name),
+                "description": self.descriptor.get("description", ""),
+                "column_descriptions": json.dumps(columns, ensure_ascii=False),
+            },
+        )
+
 
 def parse_table_schema(descriptor: dict[str, Any]) -> TableSchema:
     """Build a TableSchema from a Frictionless Table Schema descriptor."""
@@ -116,12 +159,17 @@ def parse_table_schema(descriptor: dict[str, Any]) -> TableSchema:
             description=f.get("description", ""),
             constraints=dict(f.get("constraints", {})),
             jsonld=f.get("jsonld"),
+            parquet=f.get("parquet"),
         )
         for f in descriptor["fields"]
     )
     unknown = sorted({f.type for f in fields} - ARROW_TYPES.keys())
     if unknown:
         raise ValueError(f"schema {descriptor['name']!r}: unsupported field types {unknown}")
+    for f in fields:
+        if f.parquet and PARQUET_HINTS.get(f.parquet, ("",))[0] != f.type:
+            raise ValueError(f"schema {descriptor['name']!r}: field {f.name!r} of type "
+                             f"{f.type!r} cannot be stored as parquet {f.parquet!r}")
     return TableSchema(
         name=descriptor["name"],
         fields=fields,
