@@ -31,11 +31,13 @@ def publish(items: list[pipeline.Item], results: list[BatchResult], out: Path,
 
 @flow(name="build")
 def build(source: Path = Path("seeds"), out: Path = Path("datasets"),
-          batch_size: int = pipeline.DEFAULT_BATCH_SIZE) -> pipeline.BuildSummary:
+          batch_size: int = pipeline.DEFAULT_BATCH_SIZE,
+          partition_rows: int = pipeline.DEFAULT_PARTITION_ROWS) -> pipeline.BuildSummary:
     """Build and publish a release of the dataset from a folder of articles."""
     items = ingest(source)
     results = process.map(pipeline.make_batches(items, batch_size)).result()
-    return publish(items, results, out, pipeline.build_settings(source, batch_size))
+    return publish(items, results, out,
+                   pipeline.build_settings(source, batch_size, partition_rows))
 
 
 def main() -> None:
@@ -43,8 +45,10 @@ def main() -> None:
     parser.add_argument("--source", type=Path, default=Path("seeds"))
     parser.add_argument("--out", type=Path, default=Path("datasets"))
     parser.add_argument("--batch-size", type=int, default=pipeline.DEFAULT_BATCH_SIZE)
+    parser.add_argument("--partition-rows", type=int, default=pipeline.DEFAULT_PARTITION_ROWS)
     args = parser.parse_args()
-    summary = build(source=args.source, out=args.out, batch_size=args.batch_size)
+    summary = build(source=args.source, out=args.out, batch_size=args.batch_size,
+                    partition_rows=args.partition_rows)
     print(pipeline.format_summary(summary))
 
 

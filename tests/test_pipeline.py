@@ -46,8 +46,8 @@ def test_duckdb_reads_typed_columns(seed_release: Path) -> None:
     types = dict(con.execute(f"select column_name, column_type from (describe '{path}')")
                  .fetchall())
     assert types["published_date"] == "DATE"
-    assert types["word_count"] == "BIGINT"
-    assert types["boilerplate_lines_removed"] == "BIGINT"
+    assert types["word_count"] == "INTEGER"  # bounded by one article: INT32 (schemas/)
+    assert types["boilerplate_lines_removed"] == "INTEGER"
 
 
 def test_pandas_and_polars_read_the_schema_types(seed_release: Path) -> None:
@@ -57,10 +57,10 @@ def test_pandas_and_polars_read_the_schema_types(seed_release: Path) -> None:
     path = seed_release / "newsfacts" / "latest" / "articles.parquet"
     frame = pl.read_parquet(path)
     assert frame.schema["published_date"] == pl.Date
-    assert frame.schema["word_count"] == pl.Int64
-    assert frame.schema["dateline_start"] == pl.Int64
+    assert frame.schema["word_count"] == pl.Int32
+    assert frame.schema["dateline_start"] == pl.Int32
     pdf = pd.read_parquet(path)
-    assert str(pdf["word_count"].dtype) == "int64"
+    assert str(pdf["word_count"].dtype) == "int32"
     assert sorted(pdf["dateline_country"]) == ["VE", "VE"]
 
 
@@ -98,7 +98,8 @@ def test_run_json_records_inputs_counts_and_code(seed_release: Path) -> None:
     assert info["counts"]["rows"] == {"articles": 2, "boilerplate": 4, "entities": 24,
                                       "mentions": 67, "quotes": 15, "events": 23, "dyads": 6,
                                       "rejected": 0}
-    assert info["settings"] == {"source": "seeds", "source_kind": "folder", "batch_size": 500}
+    assert info["settings"] == {"source": "seeds", "source_kind": "folder", "batch_size": 500,
+                                "parquet_partition_rows": 1_000_000}
     assert info["code"]["newsfacts"] == pipeline.__version__
 
 

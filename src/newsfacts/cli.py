@@ -29,6 +29,9 @@ def build(
         Path, typer.Option(help="Publish root; releases go to OUT/newsfacts/.")
     ] = Path("datasets"),
     batch_size: Annotated[int, typer.Option(min=1, help="Articles per batch.")] = 500,
+    partition_rows: Annotated[int, typer.Option(
+        min=1, help="Split a Parquet table by year (hive style) above this many rows.")
+    ] = 1_000_000,  # = publish.parquet.DEFAULT_PARTITION_ROWS (not imported: keeps --help fast)
 ) -> None:
     """Run ingest → clean → extract → validate → publish without Prefect.
 
@@ -46,7 +49,8 @@ def build(
             progress.update(task, completed=done, total=total)
 
         try:
-            summary = run_build(source, out, batch_size, on_batch=on_batch)
+            summary = run_build(source, out, batch_size, on_batch=on_batch,
+                                partition_rows=partition_rows)
         except (ReleaseBlocked, InvalidRelease) as blocked:
             console.print(f"[red]{blocked}[/red]\nNothing was published; latest is unchanged.")
             raise typer.Exit(code=2) from None
@@ -63,19 +67,25 @@ def validate(
 
     Example: newsfacts validate datasets/newsfacts/latest
     """
-    import pyarrow.parquet as pq
-
+    from newsfacts.publish.parquet import read_parquet_table, storage_errors
     from newsfacts.schemas import load_schemas
     from newsfacts.validate import validate_table
 
     failed = False
     for name, schema in load_schemas().items():
-        path = release / f"{name}.parquet"
-        if not path.is_file():
-            typer.echo(f"{name}: missing {path}")
+        errors = storage_errors(release, schema)
+        if errors:
+            typer.echo(f"{name}: FAILED")
+            for error in errors:
+                typer.echo(f"  {error}")
             failed = True
             continue
-        report = validate_table(schema, pq.read_table(path))
+        table = read_parquet_table(release, schema)
+        if table is None:
+            typer.echo(f"{name}: missing {release / name}.parquet (or {name}/year=*/)")
+            failed = True
+            continue
+        report = validate_table(schema, table)
         ok = report.table_ok and not report.row_failures
         failed |= not ok
         typer.echo(f"{name}: {report.row_count} rows, {'ok' if ok else 'FAILED'}")

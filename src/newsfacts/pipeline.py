@@ -22,6 +22,7 @@ from newsfacts.extract.nlp import ParsedText, parse_texts
 from newsfacts.extract.quotes import extract_quotes
 from newsfacts.extract.speakers import place_quotes
 from newsfacts.ingest.folder import read_folder
+from newsfacts.publish.parquet import DEFAULT_PARTITION_ROWS
 from newsfacts.records import (
     Article,
     BatchResult,
@@ -296,18 +297,20 @@ def validate_tables(
 # ---------------------------------------------------------------- publish
 
 
-def release_writer(tables: dict[str, pa.Table], reports: dict[str, dict[str, Any]]):  # type: ignore[no-untyped-def]
+def release_writer(tables: dict[str, pa.Table], reports: dict[str, dict[str, Any]],  # type: ignore[no-untyped-def]
+                   partition_rows: int):
     """A function that writes the data files of a release into a folder (their hashes are
-    the release's content; the metadata describing them comes after: publish/metadata.py)."""
+    the release's content; the metadata describing them comes after: publish/metadata.py).
+    Parquet tables with more than `partition_rows` rows are split by year (publish/parquet.py)."""
     from newsfacts.publish.csv import write_csv
     from newsfacts.publish.jsonld import dataset_graph, write_jsonld
-    from newsfacts.publish.parquet import write_parquet
+    from newsfacts.publish.parquet import write_release_parquet
     from newsfacts.schemas import load_schemas
 
     def write(folder: Path) -> None:
         for name, table in tables.items():
             write_csv(table, folder / f"{name}.csv")
-            write_parquet(table, folder / f"{name}.parquet")
+        write_release_parquet(folder, load_schemas(), tables, partition_rows)
         write_jsonld(dataset_graph(load_schemas(), tables), folder / "newsfacts.jsonld")
         (folder / "validation.json").write_text(
             _dumps({"tables": reports}), encoding="utf-8"
@@ -372,7 +375,9 @@ def publish(
         },
         "inputs": input_manifest(items),
     }
-    release = publish_release(out_root, DATASET, release_writer(tables, reports), run_info,
+    write_files = release_writer(
+        tables, reports, settings.get("parquet_partition_rows", DEFAULT_PARTITION_ROWS))
+    release = publish_release(out_root, DATASET, write_files, run_info,
                               write_metadata=metadata_writer(load_schemas(), tables))
     write_catalog(out_root)  # after `latest` moved: the catalog lists only placed releases
     return BuildSummary(
@@ -386,9 +391,11 @@ def publish(
     )
 
 
-def build_settings(source: Path, batch_size: int) -> dict[str, Any]:
+def build_settings(source: Path, batch_size: int,
+                   partition_rows: int = DEFAULT_PARTITION_ROWS) -> dict[str, Any]:
     """Settings recorded in run.json: only what does not depend on the machine."""
-    return {"source": source.resolve().name, "source_kind": "folder", "batch_size": batch_size}
+    return {"source": source.resolve().name, "source_kind": "folder", "batch_size": batch_size,
+            "parquet_partition_rows": partition_rows}
 
 
 def run_build(
@@ -396,10 +403,12 @@ def run_build(
     out_root: Path,
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_batch: Any = None,
+    partition_rows: int = DEFAULT_PARTITION_ROWS,
 ) -> BuildSummary:
     """Ingest → clean → extract → validate → publish, without Prefect.
 
     `on_batch(done, total)` is called after each batch (the CLI draws a progress bar with it).
+    Parquet tables with more than `partition_rows` rows are split by year.
     """
     items = ingest_folder(source)
     batches = make_batches(items, batch_size)
@@ -408,7 +417,8 @@ def run_build(
         results.append(process_batch(batch))
         if on_batch is not None:
             on_batch(done, len(batches))
-    return publish(items, BatchResult.merge(results), out_root, build_settings(source, batch_size))
+    return publish(items, BatchResult.merge(results), out_root,
+                   build_settings(source, batch_size, partition_rows))
 
 
 def format_summary(summary: BuildSummary) -> str:

@@ -14,6 +14,7 @@ import pyarrow as pa
 from newsfacts.publish import describe
 from newsfacts.publish.croissant import citation
 from newsfacts.publish.describe import ReleaseFacts
+from newsfacts.publish.parquet import partition_year
 from newsfacts.schemas import TableSchema
 
 FILE_NAME = "README.md"
@@ -46,12 +47,21 @@ def first_sentence(text: str) -> str:
     return head + ("." if dot else "")
 
 
-def tables_section(schemas: dict[str, TableSchema], facts: ReleaseFacts) -> list[str]:
+def parquet_cell(name: str, files: list[str] | None) -> str:
+    """`events.parquet`, or `events/year=*/` with the years of a partitioned table."""
+    if not files or files == [f"{name}.parquet"]:
+        return f"`{name}.parquet`"
+    years = ", ".join(str(y) for f in files if (y := partition_year(f)) is not None)
+    return f"`{name}/year=*/part-0.parquet` (years {years})"
+
+
+def tables_section(schemas: dict[str, TableSchema], facts: ReleaseFacts,
+                   parquet: dict[str, list[str]] | None = None) -> list[str]:
     lines = ["| table | rows | files | what a row is |", "|---|---:|---|---|"]
     for name, schema in schemas.items():
         what = md_escape(first_sentence(schema.descriptor.get("description", "")))
         lines.append(f"| `{name}` | {facts.rows.get(name, 0)} | "
-                     f"`{name}.csv`, `{name}.parquet` | {what} |")
+                     f"`{name}.csv`, {parquet_cell(name, (parquet or {}).get(name))} | {what} |")
     return lines
 
 
@@ -108,17 +118,30 @@ Check the files with `sha256sum -c SHA256SUMS`, and the CSV files against their 
 as JSON arrays; an empty cell is null."""
 
 
+PARTITIONED = """Tables listed as `<table>/year=*/part-0.parquet` are split by year, hive style
+(year of the article's publication; year 0: unknown). Read the folder, and `year` comes back
+as a column:
+
+```python
+duckdb.sql("select * from read_parquet('events/*/*.parquet', hive_partitioning = true)")
+events = pd.read_parquet("events", dtype_backend="pyarrow")
+events = pl.read_parquet("events/**/*.parquet", hive_partitioning=True)
+```"""
+
+
 def dataset_card(
     schemas: dict[str, TableSchema], tables: dict[str, pa.Table], facts: ReleaseFacts,
-    changes: dict[str, Any],
+    changes: dict[str, Any], parquet: dict[str, list[str]] | None = None,
 ) -> str:
-    """The card as Markdown."""
+    """The card as Markdown; `parquet` lists each table's Parquet files (default: one each)."""
+    split_by_year = any(partition_year(f) is not None
+                        for files in (parquet or {}).values() for f in files)
     # TODO(plots): PNG plots (articles per month, top entities, country event network) once
     # a plotting library (matplotlib) is a dependency; none is installed, so none are drawn.
     lines = [
         f"# {describe.TITLE} — {facts.version}", "",
         describe.DESCRIPTION, "",
-        "## Tables", "", *tables_section(schemas, facts), "",
+        "## Tables", "", *tables_section(schemas, facts, parquet), "",
         "Keys, types and constraints of every column: `datapackage.json` (Frictionless) and "
         "`croissant.json` (MLCommons Croissant, also the schema.org `Dataset` description). "
         "`newsfacts.jsonld` links articles, entities, quotes and events as schema.org nodes.",
@@ -133,6 +156,7 @@ def dataset_card(
         "## Licence", "", describe.LICENSE_NOTE, "",
         "## How to cite", "", "```bibtex", citation(facts), "```", "",
         "## How to load", "", LOADING, "",
+        *([PARTITIONED, ""] if split_by_year else []),
     ]
     return "\n".join(lines)
 

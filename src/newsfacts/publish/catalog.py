@@ -23,6 +23,7 @@ from newsfacts.publish.release import (
     file_sha256,
     latest_version,
     list_versions,
+    release_files,
 )
 
 CATALOG_FILE = "catalog.json"
@@ -74,11 +75,10 @@ def release_entry(root: Path, dataset: str, version: str) -> CatalogRelease:
     """Describe one release folder; hashes come from its SHA256SUMS where listed."""
     folder = root / dataset / version
     sums = read_checksums(folder)
-    files = tuple(
-        CatalogFile(p.name, f"{dataset}/{version}/{p.name}", p.stat().st_size,
-                    sums.get(p.name) or file_sha256(p), media_type(p.name))
-        for p in sorted(folder.iterdir(), key=lambda p: p.name)
-        if p.is_file() and not p.name.startswith(".")
+    files = tuple(  # names are paths in the release: `events/year=2017/part-0.parquet`
+        CatalogFile(name, f"{dataset}/{version}/{name}", (folder / name).stat().st_size,
+                    sums.get(name) or file_sha256(folder / name), media_type(name))
+        for name in release_files(folder)
     )
     described: dict[str, Any] = {}
     croissant = folder / "croissant.json"

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
+from newsfacts.publish.parquet import read_parquet_table
 from newsfacts.schemas import TableSchema
 
 FILE_NAME = "changes.json"
@@ -53,10 +53,9 @@ def table_changes(schema: TableSchema, before: pa.Table | None, after: pa.Table)
     return result
 
 
-def read_previous(previous: Path, name: str) -> pa.Table | None:
-    """A table of the previous release, or None if it did not have it."""
-    path = previous / f"{name}.parquet"
-    return pq.read_table(path) if path.is_file() else None
+def read_previous(previous: Path, schema: TableSchema) -> pa.Table | None:
+    """A table of the previous release (one file or year partitions), or None."""
+    return read_parquet_table(previous, schema)
 
 
 def release_changes(
@@ -66,7 +65,7 @@ def release_changes(
     return {
         "previous_version": previous.name if previous is not None else None,
         "tables": {
-            name: table_changes(schema, read_previous(previous, name) if previous else None,
+            name: table_changes(schema, read_previous(previous, schema) if previous else None,
                                 tables[name])
             for name, schema in schemas.items()
         },

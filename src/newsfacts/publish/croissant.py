@@ -4,7 +4,9 @@ Croissant is built on schema.org `Dataset`, so one file carries both: name, desc
 licence, creator, version, temporalCoverage, spatialCoverage and a `distribution` of every
 file (`cr:FileObject`, a schema.org `CreativeWork` with encodingFormat, contentUrl relative to
 the file, contentSize and sha256). Each table is a RecordSet whose fields are typed from
-`schemas/` and read from the Parquet file (typed columns; list columns are `isArray`).
+`schemas/` and read from the Parquet file (typed columns; list columns are `isArray`); a
+table split by year is read through a `cr:FileSet` whose `includes` glob matches its
+partition files (each also listed as a FileObject with its sha256).
 The context is written inline (no network needed to expand it).
 """
 
@@ -14,7 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from newsfacts.publish import describe
+from newsfacts.publish import describe, parquet
 from newsfacts.publish.describe import FileFacts, ReleaseFacts
 from newsfacts.schemas import TableSchema
 
@@ -89,9 +91,24 @@ def file_object(file: FileFacts) -> dict[str, Any]:
     }
 
 
-def record_set(schema: TableSchema) -> dict[str, Any]:
-    """A RecordSet for a table: one field per column, read from its Parquet file."""
-    source = f"{schema.name}.parquet"
+def file_set(name: str) -> dict[str, Any]:
+    """A FileSet of a table's year partitions (`<name>/year=*/*.parquet`)."""
+    return {
+        "@type": "cr:FileSet",
+        "@id": f"{name}-parquet",
+        "name": f"{name}-parquet",
+        "description": f"The {name} table as Parquet, one hive partition per year (year 0: "
+                       "no known year); each file is listed with its sha256 in distribution.",
+        "encodingFormat": CROISSANT_MEDIA_TYPES[".parquet"],
+        "includes": parquet.partition_glob(name),
+    }
+
+
+def record_set(schema: TableSchema, partitioned: bool = False) -> dict[str, Any]:
+    """A RecordSet for a table: one field per column, read from its Parquet file (or from
+    the FileSet of its partitions)."""
+    source = ({"fileSet": {"@id": f"{schema.name}-parquet"}} if partitioned
+              else {"fileObject": {"@id": f"{schema.name}.parquet"}})
     fields = []
     for f in schema.fields:
         field: dict[str, Any] = {
@@ -100,7 +117,7 @@ def record_set(schema: TableSchema) -> dict[str, Any]:
             "name": f.name,
             "description": f.description,
             "dataType": DATA_TYPES[f.type],
-            "source": {"fileObject": {"@id": source}, "extract": {"column": f.name}},
+            "source": {**source, "extract": {"column": f.name}},
         }
         if f.type == "array":
             field["isArray"] = True
@@ -128,6 +145,9 @@ def croissant(
     schemas: dict[str, TableSchema], facts: ReleaseFacts, files: list[FileFacts]
 ) -> dict[str, Any]:
     """The Croissant / schema.org Dataset description of a release."""
+    names = {f.name for f in files}
+    partitioned = [n for n in schemas if f"{n}.parquet" not in names
+                   and any(parquet.parquet_table(f) == n for f in names)]
     document: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "sc:Dataset",
@@ -144,8 +164,8 @@ def croissant(
         "keywords": ["news", "events", "entities", "quotations", "CAMEO", "open data"],
         "citeAs": citation(facts),
         "isAccessibleForFree": True,
-        "distribution": [file_object(f) for f in files],
-        "recordSet": [record_set(s) for s in schemas.values()],
+        "distribution": [file_object(f) for f in files] + [file_set(n) for n in partitioned],
+        "recordSet": [record_set(s, s.name in partitioned) for s in schemas.values()],
     }
     if facts.temporal_coverage:
         document["temporalCoverage"] = facts.temporal_coverage

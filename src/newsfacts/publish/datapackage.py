@@ -5,7 +5,8 @@ foreign keys, constraints; list columns are `array` fields holding JSON arrays, 
 frictionless 5 parses and checks). Our custom `jsonld` keys stay: they are valid extra
 properties. Parquet files and the JSON-LD graph are `file` resources with bytes and hash only
 (frictionless reads Parquet only with a plugin we do not install; the Parquet columns are
-typed by the same schema). Validate with `frictionless validate datapackage.json`.
+typed by the same schema; a table split by year has one such resource per partition file).
+Validate with `frictionless validate datapackage.json`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from newsfacts.publish import describe
 from newsfacts.publish.describe import FileFacts, ReleaseFacts
+from newsfacts.publish.parquet import parquet_table, partition_year
 from newsfacts.schemas import TableSchema
 
 FILE_NAME = "datapackage.json"
@@ -60,16 +62,30 @@ def file_resource(name: str, file: FileFacts, description: str) -> dict[str, Any
     }
 
 
+def parquet_resources(name: str, files: dict[str, FileFacts]) -> list[dict[str, Any]]:
+    """A table's Parquet file, or one resource per year partition of it (Parquet is not a
+    tabular format frictionless reads here; the CSV resource is the table)."""
+    if f"{name}.parquet" in files:
+        return [file_resource(f"{name}-parquet", files[f"{name}.parquet"],
+                              f"The {name} table as Parquet (zstd; same columns and schema as "
+                              f"{name}.csv).")]
+    parts = sorted((year, path) for path in files
+                   if parquet_table(path) == name and (year := partition_year(path)) is not None)
+    return [
+        file_resource(f"{name}-parquet-year-{year}", files[path],
+                      f"The {name} rows of {f'year {year}' if year else 'no known year'} as "
+                      f"Parquet: one hive partition of {name}/ (read the folder; same columns "
+                      f"and schema as {name}.csv).")
+        for year, path in parts
+    ]
+
+
 def datapackage(
     schemas: dict[str, TableSchema], facts: ReleaseFacts, files: dict[str, FileFacts]
 ) -> dict[str, Any]:
     """The Data Package descriptor; `files` maps file names to their facts."""
     resources = [table_resource(s, files[f"{n}.csv"]) for n, s in schemas.items()]
-    resources += [
-        file_resource(f"{n}-parquet", files[f"{n}.parquet"],
-                      f"The {n} table as Parquet (zstd; same columns and schema as {n}.csv).")
-        for n in schemas
-    ]
+    resources += [resource for n in schemas for resource in parquet_resources(n, files)]
     if "newsfacts.jsonld" in files:
         resources.append(file_resource(
             "newsfacts-jsonld", files["newsfacts.jsonld"],

@@ -57,11 +57,17 @@ def safe_relative(url: str) -> str:
 
 
 def safe_name(name: str, target: Path) -> Path:
-    """Where a file lands in the target folder, or DownloadError for a name that escapes it."""
-    if not name or name in (".", "..") or "/" in name or "\\" in name or "\x00" in name:
-        raise DownloadError(f"refusing file name {name!r}: not a plain file name")
+    """Where a file lands in the target folder, or DownloadError for a name that escapes it.
+
+    A name is a file name or a relative path of plain names (`events/year=2017/part-0.parquet`
+    for a table split by year): no empty, `.` or `..` part, no backslash, no NUL.
+    """
+    if (not name or "\\" in name or "\x00" in name
+            or any(part in ("", ".", "..") for part in name.split("/"))):
+        raise DownloadError(f"refusing file name {name!r}: not a plain file name or path")
+    root = target.resolve()
     path = (target / name).resolve()
-    if path.parent != target.resolve():
+    if path == root or not path.is_relative_to(root):
         raise DownloadError(f"refusing file name {name!r}: it points outside {target}")
     return path
 
@@ -136,6 +142,7 @@ def fetch_file(base: str, item: RemoteFile, target: Path,
     if final.is_file() and sha256_of(final) == item.sha256:
         on_bytes(final.stat().st_size)
         return "skipped"
+    final.parent.mkdir(parents=True, exist_ok=True)
     part = final.with_name(final.name + ".part")
     start = part.stat().st_size if part.is_file() else 0
     if item.bytes >= 0 and start > item.bytes:

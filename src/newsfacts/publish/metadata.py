@@ -16,7 +16,8 @@ import pyarrow as pa
 
 from newsfacts.publish import card, changes, croissant, datapackage, report
 from newsfacts.publish.describe import file_facts, release_facts
-from newsfacts.publish.release import ReleaseContext
+from newsfacts.publish.parquet import parquet_table
+from newsfacts.publish.release import ReleaseContext, release_files
 from newsfacts.schemas import TableSchema
 
 
@@ -39,15 +40,15 @@ def write_metadata(
     change_summary = changes.release_changes(schemas, tables, context.previous)
     changes.write_changes(change_summary, folder)
 
-    data_files = sorted(p.name for p in folder.iterdir()
-                        if p.suffix in (".csv", ".parquet", ".jsonld"))
+    data_files = [n for n in release_files(folder)
+                  if Path(n).suffix in (".csv", ".parquet", ".jsonld")]
     by_name = {f.name: f for f in file_facts(folder, data_files)}
     datapackage.write_datapackage(datapackage.datapackage(schemas, facts, by_name), folder)
-    card.write_card(card.dataset_card(schemas, tables, facts, change_summary), folder)
+    parquet = {name: [n for n in data_files if parquet_table(n) == name] for name in schemas}
+    card.write_card(card.dataset_card(schemas, tables, facts, change_summary, parquet), folder)
 
-    described = sorted(p.name for p in folder.iterdir() if p.is_file())
     croissant.write_croissant(
-        croissant.croissant(schemas, facts, file_facts(folder, described)), folder)
+        croissant.croissant(schemas, facts, file_facts(folder, release_files(folder))), folder)
     if check:
         errors = check_release(folder)
         if errors:

@@ -88,21 +88,26 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def release_files(folder: Path) -> list[str]:
+    """Every file of a release folder as a sorted relative POSIX path, partition files
+    (`events/year=2017/part-0.parquet`) included, hidden ones left out."""
+    found = (p.relative_to(folder) for p in folder.rglob("*") if p.is_file())
+    return sorted(r.as_posix() for r in found if not any(s.startswith(".") for s in r.parts))
+
+
 def content_digest(folder: Path, exclude: frozenset[str]) -> str:
-    """One hash over every file's name and bytes (except `exclude`): the release's content."""
+    """One hash over every file's path and bytes (except `exclude`): the release's content."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.name not in exclude):
-        digest.update(f"{path.name}\x00{file_sha256(path)}\n".encode())
+    for name in release_files(folder):
+        if name not in exclude:
+            digest.update(f"{name}\x00{file_sha256(folder / name)}\n".encode())
     return digest.hexdigest()
 
 
 def write_checksums(folder: Path) -> None:
-    """`SHA256SUMS` in the format `sha256sum -c` reads."""
-    lines = [
-        f"{file_sha256(p)}  {p.name}\n"
-        for p in sorted(folder.iterdir())
-        if p.is_file() and p.name != CHECKSUMS_FILE
-    ]
+    """`SHA256SUMS` in the format `sha256sum -c` reads (paths relative to the release)."""
+    lines = [f"{file_sha256(folder / name)}  {name}\n"
+             for name in release_files(folder) if name != CHECKSUMS_FILE]
     (folder / CHECKSUMS_FILE).write_text("".join(lines), encoding="utf-8")
 
 
@@ -170,8 +175,8 @@ def publish_release(
                 json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
             )
             write_checksums(staging)
-            for path in staging.iterdir():
-                path.chmod(0o644)
+            for path in staging.rglob("*"):
+                path.chmod(0o755 if path.is_dir() else 0o644)
             staging.chmod(0o755)
             os.replace(staging, root / version)
             point_latest(root, version)
