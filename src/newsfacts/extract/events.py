@@ -36,7 +36,9 @@ from typing import Any
 
 from newsfacts.extract import gazetteer
 from newsfacts.extract.event_dates import find_time_expressions
+from newsfacts.extract.event_links import link_meeting_references
 from newsfacts.extract.nlp import ParsedText, Sentence, Token
+from newsfacts.extract.places import country_of_country_name
 from newsfacts.records import EventMatch, EventStatus, Mention, Span
 
 ACTOR_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC"})
@@ -103,6 +105,7 @@ class Lexicon:
     demand_modals: frozenset[str]
     frame_nouns: frozenset[str]
     topics: dict[str, str]
+    venue_verbs: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -127,6 +130,7 @@ def lexicon() -> Lexicon:
         demand_modals=frozenset(data["demand_modals"]),
         frame_nouns=frozenset(data["frame_nouns"]),
         topics={word: topic for topic, words in data["topics"].items() for word in words},
+        venue_verbs=data["venue_verbs"],
     )
 
 
@@ -593,8 +597,10 @@ def coded_reading(entry: Entry, status: EventStatus) -> tuple[str, str]:
     return kind, code
 
 
-def event_location(tree: Tree, trigger: int, verb: int, objects: list[int]) -> str | None:
-    """The entity id of the first place in an in/at phrase of the trigger or its clause."""
+def event_location(tree: Tree, trigger: int, verb: int, objects: list[int],
+                   others: list[int]) -> str | None:
+    """The entity id of the first place in an in/at phrase of the trigger or its clause;
+    failing that, for a noun trigger, the place of a venue verb nearest it (`venue_place`)."""
     chain = clause_chain(tree, verb)
     top = chain[-1]
     if (tree.token(top).dep == "relcl" and any(tree.lemma(a) == "where"
@@ -605,11 +611,46 @@ def event_location(tree: Tree, trigger: int, verb: int, objects: list[int]) -> s
     modifiers = [v for v in tree.subtree(trigger)
                  if tree.token(v).pos in ("VERB", "AUX") and v != trigger]
     for i in dict.fromkeys((trigger, *chain, *modifiers, *objects)):
-        for _, obj in tree.preposition_objects(i, PLACE_PREPOSITIONS):
-            for t in phrase_tokens(tree, obj, wide=False):
-                mention = tree.mention_at.get(t)
-                if mention and mention.entity_type in PLACE_TYPES:
-                    return mention.entity_id
+        if place := place_in(tree, i):
+            return place
+    if tree.token(trigger).pos in ("NOUN", "PROPN"):
+        return venue_place(tree, trigger, others)
+    return None
+
+
+def place_in(tree: Tree, i: int) -> str | None:
+    """The entity id of the first place in an in/at/near phrase of token i; a possessive is
+    not where ("at Venezuela's request")."""
+    for _, obj in tree.preposition_objects(i, PLACE_PREPOSITIONS):
+        owners = {t for p in tree.kids(obj, "poss") for t in tree.subtree(p)}
+        for t in phrase_tokens(tree, obj, wide=False):
+            if t in owners:
+                continue
+            mention = tree.mention_at.get(t)
+            if mention and mention.entity_type in PLACE_TYPES:
+                return mention.entity_id
+    return None
+
+
+def venue_place(tree: Tree, trigger: int, others: list[int]) -> str | None:
+    """Where a noun event is held when the parser hung the venue verb elsewhere ("an upcoming
+    Commission between Russia and Venezuela, due to be held this coming October in Moscow"):
+    the in/at place of a venue verb (`venue_verbs`: passive "be held", "take place") of the
+    sentence that is nearer this trigger than any other trigger."""
+    venues = lexicon().venue_verbs
+    rivals = [o for o in others if o != trigger]
+    for v in range(tree.sentence.first_token, tree.sentence.end_token):
+        how = venues.get(tree.lemma(v))
+        if how is None or tree.token(v).pos != "VERB":
+            continue
+        if how == "passive" and not tree.kids(v, "auxpass"):
+            continue
+        if how == "place" and not any(tree.lemma(o) == "place" for o in tree.kids(v, "dobj")):
+            continue
+        if any(abs(v - r) <= abs(v - trigger) for r in rivals):
+            continue
+        if place := place_in(tree, v):
+            return place
     return None
 
 
@@ -679,7 +720,9 @@ def extract_events(
         in_sentence = [s for s in expressions
                        if sentence.start <= s.start and s.end <= sentence.end]
         events.extend(sentence_events(tree, countries, sectors, in_sentence))
-    return tuple(events)
+    country_places = frozenset(m.entity_id for m in mentions if m.entity_type == "GPE"
+                               and country_of_country_name(m.text))
+    return link_meeting_references(events, country_places, countries)
 
 
 def sentence_events(tree: Tree, countries: Mapping[str, str | None],
@@ -729,7 +772,7 @@ def build_event(tree: Tree, found: Found, verb: int, heads1: list[int],
     between = [o for p, o in tree.preposition_objects(index, frozenset({"between"}))]
     actor1 = describe_actor(tree, heads1, countries, sectors)
     actor2 = without(describe_actor(tree, heads2, countries, sectors), actor1)
-    location = event_location(tree, index, verb, heads2)
+    location = event_location(tree, index, verb, heads2, others)
     symmetric = False
     if not actor1.named and between:
         actor1, actor2, symmetric = describe_actor(tree, between, countries, sectors), \
