@@ -75,10 +75,10 @@ CONTEXT: dict[str, Any] = {
 }
 
 
-def file_object(file: FileFacts) -> dict[str, Any]:
-    """A FileObject: the file's relative URL, format, size and SHA-256."""
+def file_object(file: FileFacts, description: str | None = None) -> dict[str, Any]:
+    """A FileObject: the file's relative URL, format, size and SHA-256 (and what it shows)."""
     media = CROISSANT_MEDIA_TYPES.get(Path(file.name).suffix, file.media_type)
-    return {
+    node: dict[str, Any] = {
         "@type": "cr:FileObject",
         "@id": file.name,
         "name": file.name,
@@ -87,6 +87,9 @@ def file_object(file: FileFacts) -> dict[str, Any]:
         "contentSize": f"{file.bytes} B",
         "sha256": file.sha256,
     }
+    if description:
+        node["description"] = description
+    return node
 
 
 def record_set(schema: TableSchema) -> dict[str, Any]:
@@ -125,9 +128,12 @@ def place(code: str) -> dict[str, Any]:
 
 
 def croissant(
-    schemas: dict[str, TableSchema], facts: ReleaseFacts, files: list[FileFacts]
+    schemas: dict[str, TableSchema], facts: ReleaseFacts, files: list[FileFacts],
+    descriptions: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The Croissant / schema.org Dataset description of a release."""
+    """The Croissant / schema.org Dataset description of a release; `descriptions` says what
+    some files show (the plots' alt text, which the catalog page reuses)."""
+    descriptions = descriptions or {}
     document: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "sc:Dataset",
@@ -144,7 +150,7 @@ def croissant(
         "keywords": ["news", "events", "entities", "quotations", "CAMEO", "open data"],
         "citeAs": citation(facts),
         "isAccessibleForFree": True,
-        "distribution": [file_object(f) for f in files],
+        "distribution": [file_object(f, descriptions.get(f.name)) for f in files],
         "recordSet": [record_set(s) for s in schemas.values()],
     }
     if facts.temporal_coverage:

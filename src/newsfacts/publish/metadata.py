@@ -1,5 +1,6 @@
 """The files that describe a release, written after its data files and checked before it is
-published: validation.html, changes.json, datapackage.json, README.md, croissant.json.
+published: validation.html, changes.json, datapackage.json, the card's PNG plots, README.md,
+croissant.json.
 
 Order matters: each file lists (with hashes) only files written before it, and croissant.json,
 written last, lists them all. Every file is a pure function of the tables, the schemas, the
@@ -14,7 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from newsfacts.publish import card, changes, croissant, datapackage, report
+from newsfacts.publish import card, changes, croissant, datapackage, plots, report
 from newsfacts.publish.describe import file_facts, release_facts
 from newsfacts.publish.release import ReleaseContext
 from newsfacts.schemas import TableSchema
@@ -43,11 +44,14 @@ def write_metadata(
                         if p.suffix in (".csv", ".parquet", ".jsonld"))
     by_name = {f.name: f for f in file_facts(folder, data_files)}
     datapackage.write_datapackage(datapackage.datapackage(schemas, facts, by_name), folder)
-    card.write_card(card.dataset_card(schemas, tables, facts, change_summary), folder)
+    figures = plots.release_plots(tables)
+    plots.write_plots(figures, folder)
+    card.write_card(card.dataset_card(schemas, tables, facts, change_summary, figures), folder)
 
     described = sorted(p.name for p in folder.iterdir() if p.is_file())
     croissant.write_croissant(
-        croissant.croissant(schemas, facts, file_facts(folder, described)), folder)
+        croissant.croissant(schemas, facts, file_facts(folder, described),
+                            {f.name: f.alt for f in figures}), folder)
     if check:
         errors = check_release(folder)
         if errors:
