@@ -31,7 +31,7 @@ MIN_SLOTS = 8  # a plot of one or two periods keeps bars of a normal width
 DPI = 100
 RC = {
     "text.parse_math": False,  # an entity name with `$` is text, not TeX
-    "font.family": "DejaVu Sans",  # shipped with matplotlib: the same glyphs on every machine
+    "font.family": "DejaVu Sans",  # ships with matplotlib: always there, no font fallback
     "font.size": 10,
     "axes.spines.top": False,
     "axes.spines.right": False,
