@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test eval
+.PHONY: setup run test eval chromium
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "newsfacts needs Python 3.11+"'
@@ -19,7 +19,16 @@ setup: $(STAMP)  ## create .venv and install pinned dependencies
 run: setup  ## build and publish a release from seeds/ with the Prefect flow (embedded mode)
 	$(PY) -m flows.build --source seeds --out datasets
 
-test: setup  ## lint, then every test
+# The browser tests drive Debian's chromium (never Playwright's download). Installed here when
+# missing and we are root; otherwise those tests skip and say why.
+chromium:  ## install Debian's chromium for the browser tests, if missing and root
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -qq chromium || { apt-get update -qq && apt-get install -y -qq chromium; } \
+	  || echo "chromium could not be installed: the browser tests will be skipped"; \
+	fi
+
+test: setup chromium  ## lint, then every test
 	$(VENV)/bin/ruff check src flows tests bench
 	$(VENV)/bin/pytest
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import threading
@@ -24,16 +25,29 @@ EVIL = '<script>alert("x")</script>'
 
 
 class Links(HTMLParser):
-    """Collects href values and the text of the page."""
+    """Collects the tags, links (href, src) and script elements of a page."""
 
     def __init__(self) -> None:
         super().__init__()
         self.hrefs: list[str] = []
         self.tags: list[str] = []
+        self.scripts: list[dict[str, str | None]] = []
+        self.script_text: list[str] = []
+        self.in_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
-        self.hrefs += [v for k, v in attrs if k == "href" and v]
+        self.hrefs += [v for k, v in attrs if k in ("href", "src") and v]
+        if tag == "script":
+            self.scripts.append(dict(attrs))
+            self.in_script = True
+
+    def handle_endtag(self, tag: str) -> None:
+        self.in_script = self.in_script and tag != "script"
+
+    def handle_data(self, data: str) -> None:
+        if self.in_script:
+            self.script_text.append(data)
 
 
 @pytest.fixture
@@ -94,29 +108,52 @@ def test_index_page_is_static_with_previews_and_links(root: Path) -> None:
     page = (root / "index.html").read_text()
     parser = Links()
     parser.feed(page)
-    assert "script" not in parser.tags and "http" not in page
+    # the one script element is the JSON-LD data block; the policy lets no script run
+    assert parser.scripts == [{"type": "application/ld+json"}]
+    assert "default-src 'none'" in page and "script-src" not in page
     assert 'name="viewport"' in page
-    for href in parser.hrefs:
+    for href in parser.hrefs:  # every link and image is a file of the root: no external asset
         assert (root / href).is_file(), href
     for name in TABLE_NAMES:
         assert f'id="newsfacts-{name}.csv"' in page
-    assert "a29a2fcf96018b56c" in page  # a cell of the articles preview
+    assert "Maduro and Putin Talk Cooperation via Telephone" in page  # the articles preview
+    for plot in ("plot_articles_over_time", "plot_top_entities", "plot_country_network"):
+        assert f'src="newsfacts/v0001/{plot}.png"' in page
+
+
+def test_page_embeds_the_latest_release_as_schema_org_json_ld(root: Path) -> None:
+    parser = Links()
+    parser.feed((root / "index.html").read_text())
+    embedded = json.loads("".join(parser.script_text))
+    catalog = json.loads((root / "catalog.json").read_text())
+    assert embedded["@type"] == "DataCatalog"
+    (dataset,) = embedded["dataset"]
+    (listed,) = catalog["dataset"]
+    assert dataset == {k: v for k, v in listed.items() if k not in ("path", "isLatest")}
+    assert dataset["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert dataset["temporalCoverage"] == "2017-07-11/2018-12-31"
+    assert {d["encodingFormat"] for d in dataset["distribution"]} >= {
+        "text/csv", "application/vnd.apache.parquet", "image/png"}
 
 
 def test_a_title_with_a_script_tag_stays_text(root: Path) -> None:
     release = root / "newsfacts" / "v0001"
     croissant = json.loads((release / "croissant.json").read_text())
-    croissant["name"] = EVIL
+    croissant["alternateName"] = EVIL
     (release / "croissant.json").write_text(json.dumps(croissant))
     csv_path = release / "articles.csv"
     lines = csv_path.read_text().splitlines(keepends=True)
-    csv_path.write_text(lines[0] + f'"{EVIL.replace(chr(34), chr(34) * 2)}",x\r\n')
+    header = next(csv.reader(lines[:1]))
+    cells = ['"' + EVIL.replace('"', '""') + '"' if c == "title" else "x" for c in header]
+    csv_path.write_text(lines[0] + ",".join(cells) + "\r\n")
     write_catalog(root)
     page = (root / "index.html").read_text()
     parser = Links()
     parser.feed(page)
-    assert "script" not in parser.tags and "<script" not in page
+    assert parser.scripts == [{"type": "application/ld+json"}] and page.count("<script") == 1
     assert page.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;") == 2
+    embedded = json.loads("".join(parser.script_text))  # the JSON-LD keeps the exact text
+    assert embedded["dataset"][0]["alternateName"] == EVIL
 
 
 # ---------------------------------------------------------------- serve-datasets

@@ -20,7 +20,8 @@ RELEASE_FILES = sorted(
                             "events", "dyads", "rejected")
      for ext in ("csv", "parquet")]
     + ["newsfacts.jsonld", "run.json", "SHA256SUMS", "validation.json", "validation.html",
-       "datapackage.json", "croissant.json", "README.md", "changes.json"]
+       "datapackage.json", "croissant.json", "README.md", "changes.json",
+       "plot_articles_over_time.png", "plot_top_entities.png", "plot_country_network.png"]
 )
 
 

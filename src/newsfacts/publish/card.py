@@ -1,5 +1,6 @@
-"""`README.md` of a release: the dataset card (contents, counts, coverage, limits, changes,
-licence, citation, how to load). Text taken from articles is escaped for Markdown and HTML.
+"""`README.md` of a release: the dataset card (contents, counts, coverage, plots, limits,
+changes, licence, citation, how to load). Text taken from articles is escaped for Markdown and
+HTML.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from newsfacts.publish import describe
 from newsfacts.publish.croissant import citation
 from newsfacts.publish.describe import ReleaseFacts
 from newsfacts.publish.parquet import partition_year
+from newsfacts.publish.plots import Plot, top_entities
 from newsfacts.schemas import TableSchema
 
 FILE_NAME = "README.md"
@@ -30,8 +32,6 @@ KNOWN_LIMITS = (
     "detected `language`, but their entities, quotes and events are unreliable.",
     "Dyads count only validated, non-negated events, by the actors' known countries; an "
     "event whose actors have no known country is in `events` but in no dyad.",
-    "No plots yet (articles over time, top entities, event network): they need a plotting "
-    "library the build does not have.",
 )
 
 
@@ -75,14 +75,22 @@ def coverage_section(facts: ReleaseFacts) -> list[str]:
 
 
 def entities_section(entities: pa.Table) -> list[str]:
-    rows = sorted(entities.select(["name", "entity_type", "mention_count", "article_count"])
-                  .to_pylist(), key=lambda r: (-r["mention_count"], r["name"]))[:TOP_ENTITIES]
+    rows = top_entities(entities, TOP_ENTITIES)
     if not rows:
         return ["No entities in this release."]
     lines = ["| entity | type | mentions | articles |", "|---|---|---:|---:|"]
     lines += [f"| {md_escape(r['name'])} | {r['entity_type']} | {r['mention_count']} | "
               f"{r['article_count']} |" for r in rows]
     return lines
+
+
+def plots_section(figures: list[Plot]) -> list[str]:
+    """Each plot as an image with its alt text (which names entities: escaped)."""
+    lines: list[str] = []
+    for figure in figures:
+        lines += [f"### {md_escape(figure.title)}", "",
+                  f"![{md_escape(figure.alt)}]({figure.name})", ""]
+    return lines[:-1]
 
 
 def changes_section(changes: dict[str, Any]) -> list[str]:
@@ -131,13 +139,12 @@ events = pl.read_parquet("events/**/*.parquet", hive_partitioning=True)
 
 def dataset_card(
     schemas: dict[str, TableSchema], tables: dict[str, pa.Table], facts: ReleaseFacts,
-    changes: dict[str, Any], parquet: dict[str, list[str]] | None = None,
+    changes: dict[str, Any], figures: list[Plot],
+    parquet: dict[str, list[str]] | None = None,
 ) -> str:
     """The card as Markdown; `parquet` lists each table's Parquet files (default: one each)."""
     split_by_year = any(partition_year(f) is not None
                         for files in (parquet or {}).values() for f in files)
-    # TODO(plots): PNG plots (articles per month, top entities, country event network) once
-    # a plotting library (matplotlib) is a dependency; none is installed, so none are drawn.
     lines = [
         f"# {describe.TITLE} — {facts.version}", "",
         describe.DESCRIPTION, "",
@@ -147,6 +154,7 @@ def dataset_card(
         "`newsfacts.jsonld` links articles, entities, quotes and events as schema.org nodes.",
         "", "## Coverage", "", *coverage_section(facts), "",
         "## Most mentioned entities", "", *entities_section(tables["entities"]), "",
+        "## Plots", "", *plots_section(figures), "",
         "## Changes", "", *changes_section(changes), "",
         "## Validation", "",
         "Every table was checked with Great Expectations before publishing: "

@@ -77,10 +77,10 @@ CONTEXT: dict[str, Any] = {
 }
 
 
-def file_object(file: FileFacts) -> dict[str, Any]:
-    """A FileObject: the file's relative URL, format, size and SHA-256."""
+def file_object(file: FileFacts, description: str | None = None) -> dict[str, Any]:
+    """A FileObject: the file's relative URL, format, size and SHA-256 (and what it shows)."""
     media = CROISSANT_MEDIA_TYPES.get(Path(file.name).suffix, file.media_type)
-    return {
+    node: dict[str, Any] = {
         "@type": "cr:FileObject",
         "@id": file.name,
         "name": file.name,
@@ -89,6 +89,9 @@ def file_object(file: FileFacts) -> dict[str, Any]:
         "contentSize": f"{file.bytes} B",
         "sha256": file.sha256,
     }
+    if description:
+        node["description"] = description
+    return node
 
 
 def file_set(name: str) -> dict[str, Any]:
@@ -142,9 +145,12 @@ def place(code: str) -> dict[str, Any]:
 
 
 def croissant(
-    schemas: dict[str, TableSchema], facts: ReleaseFacts, files: list[FileFacts]
+    schemas: dict[str, TableSchema], facts: ReleaseFacts, files: list[FileFacts],
+    descriptions: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The Croissant / schema.org Dataset description of a release."""
+    """The Croissant / schema.org Dataset description of a release; `descriptions` says what
+    some files show (the plots' alt text, which the catalog page reuses)."""
+    descriptions = descriptions or {}
     names = {f.name for f in files}
     partitioned = [n for n in schemas if f"{n}.parquet" not in names
                    and any(parquet.parquet_table(f) == n for f in names)]
@@ -164,7 +170,8 @@ def croissant(
         "keywords": ["news", "events", "entities", "quotations", "CAMEO", "open data"],
         "citeAs": citation(facts),
         "isAccessibleForFree": True,
-        "distribution": [file_object(f) for f in files] + [file_set(n) for n in partitioned],
+        "distribution": [file_object(f, descriptions.get(f.name)) for f in files]
+                        + [file_set(n) for n in partitioned],
         "recordSet": [record_set(s, s.name in partitioned) for s in schemas.values()],
     }
     if facts.temporal_coverage:

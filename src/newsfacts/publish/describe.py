@@ -47,6 +47,7 @@ MEDIA_TYPES = {
     ".json": "application/json",
     ".html": "text/html",
     ".md": "text/markdown",
+    ".png": "image/png",
 }
 
 

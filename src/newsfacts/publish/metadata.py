@@ -1,5 +1,6 @@
 """The files that describe a release, written after its data files and checked before it is
-published: validation.html, changes.json, datapackage.json, README.md, croissant.json.
+published: validation.html, changes.json, datapackage.json, the card's PNG plots, README.md,
+croissant.json.
 
 Order matters: each file lists (with hashes) only files written before it, and croissant.json,
 written last, lists them all. Every file is a pure function of the tables, the schemas, the
@@ -14,7 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from newsfacts.publish import card, changes, croissant, datapackage, report
+from newsfacts.publish import card, changes, croissant, datapackage, plots, report
 from newsfacts.publish.describe import file_facts, release_facts
 from newsfacts.publish.parquet import parquet_table
 from newsfacts.publish.release import ReleaseContext, release_files
@@ -45,10 +46,14 @@ def write_metadata(
     by_name = {f.name: f for f in file_facts(folder, data_files)}
     datapackage.write_datapackage(datapackage.datapackage(schemas, facts, by_name), folder)
     parquet = {name: [n for n in data_files if parquet_table(n) == name] for name in schemas}
-    card.write_card(card.dataset_card(schemas, tables, facts, change_summary, parquet), folder)
+    figures = plots.release_plots(tables)
+    plots.write_plots(figures, folder)
+    card.write_card(card.dataset_card(schemas, tables, facts, change_summary, figures, parquet),
+                    folder)
 
     croissant.write_croissant(
-        croissant.croissant(schemas, facts, file_facts(folder, release_files(folder))), folder)
+        croissant.croissant(schemas, facts, file_facts(folder, release_files(folder)),
+                            {f.name: f.alt for f in figures}), folder)
     if check:
         errors = check_release(folder)
         if errors:
