@@ -82,6 +82,8 @@ def test_a_config_gives_sources_with_paths_store_and_fetch_settings(tmp_path: Pa
     (("max_retries = 1", "max_retry = 1"), "sources.toml:6: unknown fetch setting 'max_retry'"),
     (("max_retries = 1", "max_retries = -1"),
      "sources.toml:6: fetch setting 'max_retries' must be a whole number >= 0, not -1"),
+    (("max_retries = 1", "max_retries = 1\nuser_agent = \"Mozilla/5.0\""),
+     "sources.toml:7: fetch setting 'user_agent' must start with 'newsfacts/'"),
     (("[sources.news]", "[sources.\"bad name!\"]"),
      "sources.toml:8: source name 'bad name!': use letters, digits"),
 ])

@@ -150,6 +150,9 @@ def parse_fetch(table: object, problems: Problems) -> FetchSettings:
         if not ok:
             raise problems.error(f"fetch setting {key!r} must be {wanted}, not {value!r}",
                                  "fetch", key)
+        if key == "user_agent" and not value.startswith("newsfacts/"):
+            raise problems.error("fetch setting 'user_agent' must start with 'newsfacts/', so "
+                                 "that sites' robots.txt rules for newsfacts apply", "fetch", key)
         values[key] = float(value) if isinstance(default, float) else value
     return dataclasses.replace(defaults, **values)
 
