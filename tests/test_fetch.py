@@ -12,7 +12,7 @@ import pytest
 
 from loopback_site import Route, Site, serve_site
 from newsfacts import __version__
-from newsfacts.fetch.client import PROJECT_URL, Fetcher, FetchSettings
+from newsfacts.fetch.client import PROJECT_URL, Fetcher, FetchResult, FetchSettings
 from newsfacts.ids import sha256_hex
 from newsfacts.rawstore import RawStore
 from seed_pages import SEED_NAMES, seed_page_html
@@ -41,7 +41,7 @@ def store(tmp_path: Path) -> Iterator[RawStore]:
         yield store
 
 
-def fetch(store: RawStore, url: str, settings: FetchSettings = FAST):  # type: ignore[no-untyped-def]
+def fetch(store: RawStore, url: str, settings: FetchSettings = FAST) -> FetchResult:
     with Fetcher(store, settings) as fetcher:
         return fetcher.fetch(url)
 
