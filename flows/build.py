@@ -11,11 +11,12 @@ from prefect.cache_policies import NONE
 import flows  # noqa: F401  (sets the Prefect environment before prefect is imported)
 from newsfacts import pipeline
 from newsfacts.records import BatchResult
+from newsfacts.sources import Source, resolve_source
 
 
 @task(name="ingest", retries=2, retry_delay_seconds=2, cache_policy=NONE)
-def ingest(source: Path) -> list[pipeline.Item]:
-    return pipeline.ingest_folder(source)
+def ingest(source: Source, offline: bool = False) -> list[pipeline.Item]:
+    return pipeline.ingest_source(source, offline)
 
 
 @task(name="clean-extract", cache_policy=NONE)
@@ -30,24 +31,33 @@ def publish(items: list[pipeline.Item], results: list[BatchResult], out: Path,
 
 
 @flow(name="build")
-def build(source: Path = Path("seeds"), out: Path = Path("datasets"),
-          batch_size: int = pipeline.DEFAULT_BATCH_SIZE,
+def build(source: str | Path = "seeds", out: Path = Path("datasets"),
+          batch_size: int = pipeline.DEFAULT_BATCH_SIZE, sources_file: Path | None = None,
+          offline: bool = False,
           partition_rows: int = pipeline.DEFAULT_PARTITION_ROWS) -> pipeline.BuildSummary:
-    """Build and publish a release of the dataset from a folder of articles."""
-    items = ingest(source)
+    """Build and publish a release of the dataset from a source: a name in sources.toml,
+    or a folder / .jsonl / .warc path. `offline` reads a feed from the raw store only."""
+    spec = resolve_source(source, sources_file)
+    items = ingest(spec, offline)
     results = process.map(pipeline.make_batches(items, batch_size)).result()
     return publish(items, results, out,
-                   pipeline.build_settings(source, batch_size, partition_rows))
+                   pipeline.build_settings(spec, batch_size, partition_rows))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Run the build flow (Prefect, embedded mode).")
-    parser.add_argument("--source", type=Path, default=Path("seeds"))
+    parser.add_argument("--source", default="seeds",
+                        help="a source name from sources.toml, or a folder / .jsonl / .warc path")
     parser.add_argument("--out", type=Path, default=Path("datasets"))
     parser.add_argument("--batch-size", type=int, default=pipeline.DEFAULT_BATCH_SIZE)
+    parser.add_argument("--sources", type=Path, default=None,
+                        help="the sources file (default: ./sources.toml when present)")
+    parser.add_argument("--offline", action="store_true",
+                        help="read feeds from the raw store only (a rebuild, no network)")
     parser.add_argument("--partition-rows", type=int, default=pipeline.DEFAULT_PARTITION_ROWS)
     args = parser.parse_args()
     summary = build(source=args.source, out=args.out, batch_size=args.batch_size,
+                    sources_file=args.sources, offline=args.offline,
                     partition_rows=args.partition_rows)
     print(pipeline.format_summary(summary))
 

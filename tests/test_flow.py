@@ -86,3 +86,24 @@ def test_cli_refuses_a_missing_source(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["build", "--source", str(tmp_path / "nope")])
     assert result.exit_code == 2
     assert "not a folder" in result.output
+
+
+def test_flow_takes_a_source_by_name_from_the_sources_file(
+    prefect_harness: None, seeds_dir: Path, tmp_path: Path
+) -> None:
+    import json
+
+    from flows.build import build
+
+    from newsfacts.sources import resolve_source
+
+    seed = (seeds_dir / "004_b37bf997956b9fa5.txt").read_text(encoding="utf-8")
+    record = {"maintext": seed, "url": "https://example.com/putin-call"}
+    (tmp_path / "dump.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    config = tmp_path / "sources.toml"
+    config.write_text('[sources.dump]\nkind = "jsonl"\nlocation = "dump.jsonl"\n',
+                      encoding="utf-8")
+    summary = build(source="dump", out=tmp_path / "flow", sources_file=config)
+    assert summary.created and summary.rows["articles"] == 1
+    plain = run_build(resolve_source("dump", config), tmp_path / "plain")
+    assert _files(plain.release_path) == _files(summary.release_path)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -12,6 +13,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from newsfacts import __version__
 from newsfacts.evaluate.cli import eval_app, require_folder
+
+if TYPE_CHECKING:
+    from newsfacts.sources import Source
 
 app = typer.Typer(
     help="Turn raw news articles into open, validated datasets (CSV, Parquet, JSON-LD).",
@@ -24,7 +28,11 @@ console = Console(stderr=True)
 
 @app.command()
 def build(
-    source: Annotated[Path, typer.Option(help="Folder of .txt articles.")] = Path("seeds"),
+    source: Annotated[
+        str | None,
+        typer.Option(help="A source name from sources.toml, or a folder / .jsonl / .warc path "
+                          "(default: the sources file's default, else seeds)."),
+    ] = None,
     out: Annotated[
         Path, typer.Option(help="Publish root; releases go to OUT/newsfacts/.")
     ] = Path("datasets"),
@@ -32,6 +40,12 @@ def build(
     partition_rows: Annotated[int, typer.Option(
         min=1, help="Split a Parquet table by year (hive style) above this many rows.")
     ] = 1_000_000,  # = publish.parquet.DEFAULT_PARTITION_ROWS (not imported: keeps --help fast)
+    sources: Annotated[
+        Path | None, typer.Option(help="Sources file (default: ./sources.toml when present).")
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option(help="Read feeds from the raw store only: a rebuild, no network.")
+    ] = False,
 ) -> None:
     """Run ingest → clean → extract → validate → publish without Prefect.
 
@@ -40,7 +54,7 @@ def build(
     from newsfacts.pipeline import ReleaseBlocked, format_summary, run_build
     from newsfacts.publish.metadata import InvalidRelease
 
-    require_folder(source, "--source")
+    spec = resolve_cli_source(source, sources)
     with Progress(TextColumn("batches"), BarColumn(), MofNCompleteColumn(),
                   console=console, transient=True) as progress:
         task = progress.add_task("build", total=None)
@@ -49,12 +63,55 @@ def build(
             progress.update(task, completed=done, total=total)
 
         try:
-            summary = run_build(source, out, batch_size, on_batch=on_batch,
+            summary = run_build(spec, out, batch_size, on_batch=on_batch, offline=offline,
                                 partition_rows=partition_rows)
         except (ReleaseBlocked, InvalidRelease) as blocked:
             console.print(f"[red]{blocked}[/red]\nNothing was published; latest is unchanged.")
             raise typer.Exit(code=2) from None
     typer.echo(format_summary(summary))
+
+
+def resolve_cli_source(name: str | None, sources_file: Path | None) -> Source:
+    """The source a --source option names (or the default one); exit 2 saying why if none."""
+    from newsfacts.sources import SOURCES_FILE, SourcesError, load_sources, resolve_source
+
+    try:
+        if name is None:
+            config_path = sources_file or (SOURCES_FILE if SOURCES_FILE.is_file() else None)
+            name = (load_sources(config_path).default if config_path else None) or "seeds"
+        return resolve_source(name, sources_file)
+    except SourcesError as error:  # printed unwrapped: file:line stays one piece
+        console.print(f"--source: {error}", style="red", markup=False, soft_wrap=True,
+                      highlight=False)
+        raise typer.Exit(code=2) from None
+
+
+@app.command("sources")
+def list_sources(
+    config: Annotated[Path, typer.Option(help="The sources file.")] = Path("sources.toml"),
+) -> None:
+    """List the sources of a sources file: name, kind, location, schedule.
+
+    Example: newsfacts sources --config sources.toml
+    """
+    from rich.table import Table
+
+    from newsfacts.sources import SourcesError, load_sources
+
+    try:
+        loaded = load_sources(config)
+    except SourcesError as error:
+        console.print(str(error), style="red", markup=False, soft_wrap=True, highlight=False)
+        raise typer.Exit(code=2) from None
+    table = Table(title=f"sources in {config} (raw store: {loaded.store})")
+    for column in ("name", "kind", "location", "schedule", "description"):
+        table.add_column(column, overflow="fold")
+    for name, item in loaded.sources.items():
+        label = f"{name} (default)" if name == loaded.default else name
+        table.add_row(label, item.kind, item.location, item.schedule or "-",
+                      item.description or "")
+    # Wide when piped, so locations and URLs stay on one line for grep.
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
 
 
 @app.command()

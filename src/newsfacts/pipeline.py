@@ -22,6 +22,7 @@ from newsfacts.extract.nlp import ParsedText, parse_texts
 from newsfacts.extract.quotes import extract_quotes
 from newsfacts.extract.speakers import place_quotes
 from newsfacts.ingest.folder import read_folder
+from newsfacts.ingest.source import read_source
 from newsfacts.publish.parquet import DEFAULT_PARTITION_ROWS
 from newsfacts.records import (
     Article,
@@ -31,6 +32,7 @@ from newsfacts.records import (
     Span,
     Stage,
 )
+from newsfacts.sources import Source, as_source
 from newsfacts.tables import batch_to_tables, dyads_table, records_to_table, row_to_json
 
 DATASET = "newsfacts"
@@ -66,6 +68,12 @@ class BuildSummary:
 def ingest_folder(source: Path) -> list[Item]:
     """Every article of a folder source as a RawArticle or a Rejection."""
     return list(read_folder(source))
+
+
+def ingest_source(source: Source | Path, offline: bool = False) -> list[Item]:
+    """Every article of a source (or of the folder / file a path names); `offline` reads a
+    feed from the raw store only."""
+    return read_source(as_source(source), offline)
 
 
 def make_batches(items: Sequence[Item], batch_size: int) -> list[list[Item]]:
@@ -391,26 +399,31 @@ def publish(
     )
 
 
-def build_settings(source: Path, batch_size: int,
+def build_settings(source: Source | Path, batch_size: int,
                    partition_rows: int = DEFAULT_PARTITION_ROWS) -> dict[str, Any]:
-    """Settings recorded in run.json: only what does not depend on the machine."""
-    return {"source": source.resolve().name, "source_kind": "folder", "batch_size": batch_size,
+    """Settings recorded in run.json: only what does not depend on the machine (a source by
+    its name: a folder's own name, not its path; never whether a feed was read offline)."""
+    source = as_source(source)
+    return {"source": source.name, "source_kind": source.kind, "batch_size": batch_size,
             "parquet_partition_rows": partition_rows}
 
 
 def run_build(
-    source: Path,
+    source: Source | Path,
     out_root: Path,
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_batch: Any = None,
     partition_rows: int = DEFAULT_PARTITION_ROWS,
+    offline: bool = False,
 ) -> BuildSummary:
     """Ingest → clean → extract → validate → publish, without Prefect.
 
     `on_batch(done, total)` is called after each batch (the CLI draws a progress bar with it).
-    Parquet tables with more than `partition_rows` rows are split by year.
+    Parquet tables with more than `partition_rows` rows are split by year; `offline` builds
+    a feed source from the raw store alone.
     """
-    items = ingest_folder(source)
+    source = as_source(source)
+    items = ingest_source(source, offline)
     batches = make_batches(items, batch_size)
     results = []
     for done, batch in enumerate(batches, start=1):

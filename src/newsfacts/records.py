@@ -25,11 +25,29 @@ BoilerplateReason = Literal[
 
 
 @dataclass(frozen=True, slots=True)
+class SourceMeta:
+    """What a source says about an article beside its text (a feed entry, a JSONL record, a
+    WARC record's URL): kept on the raw record so that extraction can use it.
+
+    `published` is ISO 8601 (a date, or a date and time) when the source gives one we can
+    read, else the text as the source wrote it.
+    """
+
+    url: str | None = None
+    title: str | None = None
+    published: str | None = None
+    authors: tuple[str, ...] = ()
+    site: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RawArticle:
     """An article as read from a source: decoded text plus its identity.
 
     `text_format` says where the text came from: `text` (scraped page text, boilerplate and
-    all) or `html` (main text already cut out of a page by an HTML extractor).
+    all) or `html` (main text already cut out of a page by an HTML extractor, or given as
+    main text by the source). `meta` is what the source said about it, when it said anything.
     """
 
     article_id: str
@@ -37,6 +55,7 @@ class RawArticle:
     raw_sha256: str
     text: str
     text_format: TextFormat = "text"
+    meta: SourceMeta | None = None
 
 
 @dataclass(frozen=True, slots=True)

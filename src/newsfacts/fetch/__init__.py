@@ -1,0 +1,1 @@
+"""Fetching over HTTP(S): polite, bounded and conditional; every body kept in the raw store."""
