@@ -29,10 +29,16 @@ def build(
         Path, typer.Option(help="Publish root; releases go to OUT/newsfacts/.")
     ] = Path("datasets"),
     batch_size: Annotated[int, typer.Option(min=1, help="Articles per batch.")] = 500,
+    full_refresh: Annotated[bool, typer.Option(
+        "--full-refresh", help="Process every article again, ignoring the state.")] = False,
+    state: Annotated[Path | None, typer.Option(
+        help="State file of incremental runs (default: OUT/.state/newsfacts.sqlite).")] = None,
 ) -> None:
     """Run ingest → clean → extract → validate → publish without Prefect.
 
-    Example: newsfacts build --source seeds --out datasets
+    Incremental: only new or changed articles are processed (see README, "Incremental runs").
+
+    Example: newsfacts build --source seeds --out datasets [--full-refresh]
     """
     from newsfacts.pipeline import ReleaseBlocked, format_summary, run_build
     from newsfacts.publish.metadata import InvalidRelease
@@ -46,7 +52,8 @@ def build(
             progress.update(task, completed=done, total=total)
 
         try:
-            summary = run_build(source, out, batch_size, on_batch=on_batch)
+            summary = run_build(source, out, batch_size, on_batch=on_batch,
+                                full_refresh=full_refresh, state_path=state)
         except (ReleaseBlocked, InvalidRelease) as blocked:
             console.print(f"[red]{blocked}[/red]\nNothing was published; latest is unchanged.")
             raise typer.Exit(code=2) from None
