@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from typer.testing import CliRunner
 
+from newsfacts.cli import app
 from newsfacts.fingerprint import PACKAGE_DIR, is_dataset_level, package_files, pipeline_version
 from newsfacts.incremental import select_articles, split_by_article
 from newsfacts.ingest.folder import read_folder
@@ -54,9 +56,11 @@ def test_a_rerun_reuses_every_article_and_full_refresh_redoes_them(
     assert ("incremental: processed=0, reused=2, removed=0 (nothing changed: dataset steps "
             "skipped)") in format_summary(again)
 
-    full = run_build(seeds_dir, tmp_path, full_refresh=True)
-    assert (full.created, full.skipped, full.processed, full.reused) == (False, False, 2, 0)
-    assert "processed=2, reused=0, removed=0 (full refresh)" in format_summary(full)
+    full = CliRunner().invoke(app, ["build", "--source", str(seeds_dir), "--out", str(tmp_path),
+                                    "--full-refresh"])
+    assert full.exit_code == 0, full.output
+    assert "newsfacts v0001: unchanged" in full.output
+    assert "incremental: processed=2, reused=0, removed=0 (full refresh)" in full.output
     with BuildState(default_state_path(tmp_path)) as state:
         assert sorted(state.stored()) == _article_ids(first.release_path)
         last = state.last_run("newsfacts")
