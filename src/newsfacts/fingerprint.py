@@ -86,9 +86,12 @@ def pipeline_version() -> str:
     return "p" + digest_files(files, PACKAGE_DIR, extra)[:16]
 
 
-@cache
 def release_fingerprint() -> str:
-    """Hex hash of all the package, `schemas/` and the publishing libraries' versions."""
+    """Hex hash of all the package, `schemas/` and the publishing libraries' versions.
+
+    Not cached: a file edited while a long-running process serves schedules must make the
+    next build run its dataset steps (~20 ms: 3 MB of package files).
+    """
     from newsfacts.schemas import default_schema_dir
 
     schema_dir = default_schema_dir()
