@@ -35,6 +35,7 @@ from newsfacts.publish.release import (
 )
 from newsfacts.records import BatchResult, RawArticle, Rejection
 from newsfacts.state import (
+    RESULT_PARTS,
     BuildState,
     RunRecord,
     StoredArticle,
@@ -114,22 +115,14 @@ def plan_build(
 
 def split_by_article(result: BatchResult) -> dict[str, BatchResult]:
     """A batch's result cut into one BatchResult per article id (order kept within each)."""
-    parts: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
-    for part in ("articles", "boilerplate", "rejected", "mentions", "entity_facts", "quotes",
-                 "events"):
-        for record in getattr(result, part):
+    parts: dict[str, dict[str, list[Any]]] = defaultdict(
+        lambda: {name: [] for name in RESULT_PARTS})
+    for name in RESULT_PARTS:
+        for record in getattr(result, name):
             if record.article_id is not None:
-                parts[record.article_id][part].append(record)
-    return {aid: _result(found) for aid, found in parts.items()}
-
-
-def _result(found: dict[str, list[Any]]) -> BatchResult:
-    return BatchResult(
-        articles=tuple(found["articles"]), boilerplate=tuple(found["boilerplate"]),
-        rejected=tuple(found["rejected"]), mentions=tuple(found["mentions"]),
-        entity_facts=tuple(found["entity_facts"]), quotes=tuple(found["quotes"]),
-        events=tuple(found["events"]),
-    )
+                parts[record.article_id][name].append(record)
+    return {article_id: BatchResult(**{name: tuple(rows) for name, rows in found.items()})
+            for article_id, found in parts.items()}
 
 
 def save_batch(plan: BuildPlan, result: BatchResult) -> None:
