@@ -7,9 +7,10 @@ from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NONE
+from prefect.futures import as_completed
 
 import flows  # noqa: F401  (sets the Prefect environment before prefect is imported)
-from newsfacts import pipeline
+from newsfacts import incremental, pipeline
 from newsfacts.records import BatchResult
 from newsfacts.sources import Source, resolve_source
 
@@ -25,23 +26,28 @@ def process(batch: list[pipeline.Item]) -> BatchResult:
 
 
 @task(name="validate-publish", retries=1, retry_delay_seconds=2, cache_policy=NONE)
-def publish(items: list[pipeline.Item], results: list[BatchResult], out: Path,
+def publish(items: list[pipeline.Item], plan: incremental.BuildPlan, out: Path,
             settings: dict) -> pipeline.BuildSummary:
-    return pipeline.publish(items, BatchResult.merge(results), out, settings)
+    return incremental.finish_build(items, plan, out, settings)
 
 
 @flow(name="build")
 def build(source: str | Path = "seeds", out: Path = Path("datasets"),
           batch_size: int = pipeline.DEFAULT_BATCH_SIZE, sources_file: Path | None = None,
-          offline: bool = False,
-          partition_rows: int = pipeline.DEFAULT_PARTITION_ROWS) -> pipeline.BuildSummary:
+          offline: bool = False, partition_rows: int = pipeline.DEFAULT_PARTITION_ROWS,
+          full_refresh: bool = False, state: Path | None = None) -> pipeline.BuildSummary:
     """Build and publish a release of the dataset from a source: a name in sources.toml,
-    or a folder / .jsonl / .warc path. `offline` reads a feed from the raw store only."""
+    or a folder / .jsonl / .warc path. `offline` reads a feed from the raw store only.
+    Only new or changed articles are processed unless `full_refresh` (state:
+    OUT/.state/newsfacts.sqlite)."""
     spec = resolve_source(source, sources_file)
     items = ingest(spec, offline)
-    results = process.map(pipeline.make_batches(items, batch_size)).result()
-    return publish(items, results, out,
-                   pipeline.build_settings(spec, batch_size, partition_rows))
+    settings = pipeline.build_settings(spec, batch_size, partition_rows)
+    plan = incremental.plan_build(items, out, settings, full_refresh, state)
+    batches = process.map(pipeline.make_batches(plan.to_process, batch_size))
+    for done in as_completed(batches):  # stored as each batch ends: a retry resumes there
+        incremental.save_batch(plan, done.result())
+    return publish(items, plan, out, settings)
 
 
 def main() -> None:
@@ -55,10 +61,14 @@ def main() -> None:
     parser.add_argument("--offline", action="store_true",
                         help="read feeds from the raw store only (a rebuild, no network)")
     parser.add_argument("--partition-rows", type=int, default=pipeline.DEFAULT_PARTITION_ROWS)
+    parser.add_argument("--full-refresh", action="store_true",
+                        help="process every article again, ignoring the state")
+    parser.add_argument("--state", type=Path, help="state file (default: OUT/.state/...)")
     args = parser.parse_args()
     summary = build(source=args.source, out=args.out, batch_size=args.batch_size,
                     sources_file=args.sources, offline=args.offline,
-                    partition_rows=args.partition_rows)
+                    partition_rows=args.partition_rows, full_refresh=args.full_refresh,
+                    state=args.state)
     print(pipeline.format_summary(summary))
 
 

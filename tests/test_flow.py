@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,6 +69,28 @@ def test_flow_runs_batches_as_tasks_and_is_recorded(
 
     names = sorted(n.rsplit("-", 1)[0] for n in asyncio.run(task_names()))
     assert names == ["clean-extract", "clean-extract", "ingest", "validate-publish"]
+
+
+def test_flow_reruns_process_only_new_articles(
+    prefect_harness: None, seeds_dir: Path, tmp_path: Path
+) -> None:
+    from flows.build import build
+
+    seeds = sorted(seeds_dir.glob("*.txt"))
+    source, out = tmp_path / "source", tmp_path / "out"
+    source.mkdir()
+    shutil.copy(seeds[0], source)
+    first = build(source=source, out=out, batch_size=1)
+    assert (first.version, first.processed, first.reused) == ("v0001", 1, 0)
+    shutil.copy(seeds[1], source)
+    grown = build(source=source, out=out, batch_size=1)
+    assert (grown.version, grown.processed, grown.reused, grown.removed) == ("v0002", 1, 1, 0)
+    assert grown.rows == {"articles": 2, "boilerplate": 4, "entities": 24, "mentions": 67,
+                          "quotes": 15, "events": 23, "dyads": 6, "rejected": 0}
+    same = build(source=source, out=out, batch_size=1)
+    assert (same.created, same.skipped, same.processed, same.reused) == (False, True, 0, 2)
+    full = build(source=source, out=out, batch_size=1, full_refresh=True)
+    assert (full.created, full.version, full.processed, full.reused) == (False, "v0002", 2, 0)
 
 
 def test_cli_validate_checks_a_release(seeds_dir: Path, tmp_path: Path) -> None:

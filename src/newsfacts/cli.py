@@ -46,10 +46,16 @@ def build(
     offline: Annotated[
         bool, typer.Option(help="Read feeds from the raw store only: a rebuild, no network.")
     ] = False,
+    full_refresh: Annotated[bool, typer.Option(
+        "--full-refresh", help="Process every article again, ignoring the state.")] = False,
+    state: Annotated[Path | None, typer.Option(
+        help="State file of incremental runs (default: OUT/.state/newsfacts.sqlite).")] = None,
 ) -> None:
     """Run ingest → clean → extract → validate → publish without Prefect.
 
-    Example: newsfacts build --source seeds --out datasets
+    Incremental: only new or changed articles are processed (see README, "Incremental runs").
+
+    Example: newsfacts build --source seeds --out datasets [--full-refresh]
     """
     from newsfacts.pipeline import ReleaseBlocked, format_summary, run_build
     from newsfacts.publish.metadata import InvalidRelease
@@ -64,7 +70,8 @@ def build(
 
         try:
             summary = run_build(spec, out, batch_size, on_batch=on_batch, offline=offline,
-                                partition_rows=partition_rows)
+                                partition_rows=partition_rows, full_refresh=full_refresh,
+                                state_path=state)
         except (ReleaseBlocked, InvalidRelease) as blocked:
             console.print(f"[red]{blocked}[/red]\nNothing was published; latest is unchanged.")
             raise typer.Exit(code=2) from None

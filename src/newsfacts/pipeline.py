@@ -60,6 +60,13 @@ class BuildSummary:
     articles_in: int
     rows: dict[str, int]
     rejected: dict[str, int] = field(default_factory=dict)
+    # Incremental builds (incremental.py): articles cleaned and extracted in this run, taken
+    # from the state, and forgotten because they left the source; None when not incremental.
+    processed: int | None = None
+    reused: int = 0
+    removed: int = 0
+    full_refresh: bool = False
+    skipped: bool = False  # nothing changed since the last build: no dataset step ran
 
 
 # ---------------------------------------------------------------- ingest
@@ -352,8 +359,11 @@ def code_versions() -> dict[str, str]:
     """Versions of the code that shaped the output."""
     from importlib.metadata import version
 
+    from newsfacts.fingerprint import pipeline_version
+
     return {
         "newsfacts": __version__,
+        "pipeline": pipeline_version(),
         "boilerplate_rules": rules_version(),
         "python": platform.python_version(),
         **{pkg: version(pkg) for pkg in ("pyarrow", "great-expectations", "py3langid")},
@@ -415,23 +425,29 @@ def run_build(
     on_batch: Any = None,
     partition_rows: int = DEFAULT_PARTITION_ROWS,
     offline: bool = False,
+    full_refresh: bool = False,
+    state_path: Path | None = None,
 ) -> BuildSummary:
     """Ingest → clean → extract → validate → publish, without Prefect.
 
-    `on_batch(done, total)` is called after each batch (the CLI draws a progress bar with it).
-    Parquet tables with more than `partition_rows` rows are split by year; `offline` builds
-    a feed source from the raw store alone.
+    Incremental (`incremental.py`): only articles that are new or changed since the state
+    (default `<out_root>/.state/newsfacts.sqlite`) was written are processed, unless
+    `full_refresh`. `on_batch(done, total)` is called after each batch (the CLI draws a
+    progress bar with it). Parquet tables with more than `partition_rows` rows are split by
+    year; `offline` builds a feed source from the raw store alone.
     """
+    from newsfacts import incremental
+
     source = as_source(source)
     items = ingest_source(source, offline)
-    batches = make_batches(items, batch_size)
-    results = []
+    settings = build_settings(source, batch_size, partition_rows)
+    plan = incremental.plan_build(items, out_root, settings, full_refresh, state_path)
+    batches = make_batches(plan.to_process, batch_size)
     for done, batch in enumerate(batches, start=1):
-        results.append(process_batch(batch))
+        incremental.save_batch(plan, process_batch(batch))
         if on_batch is not None:
             on_batch(done, len(batches))
-    return publish(items, BatchResult.merge(results), out_root,
-                   build_settings(source, batch_size, partition_rows))
+    return incremental.finish_build(items, plan, out_root, settings)
 
 
 def format_summary(summary: BuildSummary) -> str:
@@ -441,6 +457,7 @@ def format_summary(summary: BuildSummary) -> str:
         f"{summary.dataset} {summary.version}: {state}",
         f"  release:     {summary.release_path}",
         f"  articles in: {summary.articles_in}",
+        *incremental_lines(summary),
         "  rows:        " + ", ".join(f"{n}={c}" for n, c in summary.rows.items()),
     ]
     if summary.rejected:
@@ -449,3 +466,13 @@ def format_summary(summary: BuildSummary) -> str:
     else:
         lines.append("  rejected:    none")
     return "\n".join(lines)
+
+
+def incremental_lines(summary: BuildSummary) -> list[str]:
+    """The summary line of an incremental build: processed, reused and removed articles."""
+    if summary.processed is None:
+        return []
+    note = (" (full refresh)" if summary.full_refresh
+            else " (nothing changed: dataset steps skipped)" if summary.skipped else "")
+    return [f"  incremental: processed={summary.processed}, reused={summary.reused}, "
+            f"removed={summary.removed}{note}"]

@@ -163,6 +163,7 @@ class Article:
     published_date_end: int | None
     boilerplate_lines_removed: int
     pipeline_version: str
+    duplicate_of: str | None = None  # set across the dataset (duplicates.py), never per article
 
 
 @dataclass(frozen=True, slots=True)

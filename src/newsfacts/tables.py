@@ -11,6 +11,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from newsfacts.duplicates import link_duplicates
 from newsfacts.extract.entity_merge import merge_entities
 from newsfacts.extract.stories import assign_stories, count_dyads
 from newsfacts.records import (
@@ -58,9 +59,11 @@ def sort_table(schema: TableSchema, table: pa.Table) -> pa.Table:
 def batch_to_tables(result: BatchResult) -> dict[str, pa.Table]:
     """The tables of a release from the merged batch results.
 
-    Entities are merged across articles here, the one step that sees the whole dataset.
+    Near-duplicate articles are linked and entities merged across articles here, the steps
+    that see the whole dataset.
     """
     schemas = load_schemas()
+    result = link_duplicates(result)
     mentions, entities, merged = merge_entities(result.mentions, result.entity_facts)
     quotes = [replace(q, speaker_entity_id=merged.get(q.speaker_entity_id, q.speaker_entity_id))
               for q in result.quotes]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import shutil
+import urllib.parse
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -14,11 +15,26 @@ RANGE = re.compile(r"^bytes=(\d+)-$")  # the only form `newsfacts download` send
 
 
 class DatasetHandler(SimpleHTTPRequestHandler):
-    """SimpleHTTPRequestHandler plus open-ended byte ranges (it has none of its own)."""
+    """SimpleHTTPRequestHandler plus open-ended byte ranges (it has none of its own); hidden
+    paths (`.state/`, `.staging-*`, `.lock`) are never served."""
 
     quiet = False
 
+    def is_hidden(self) -> bool:
+        """True when a segment of the requested path starts with a dot."""
+        path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
+        return any(part.startswith(".") for part in path.split("/"))
+
+    def do_HEAD(self) -> None:
+        if self.is_hidden():
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return
+        super().do_HEAD()
+
     def do_GET(self) -> None:
+        if self.is_hidden():
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return
         match = RANGE.match(self.headers.get("Range", ""))
         path = Path(self.translate_path(self.path))
         if not match or not path.is_file():
