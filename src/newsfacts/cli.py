@@ -29,6 +29,9 @@ def build(
         Path, typer.Option(help="Publish root; releases go to OUT/newsfacts/.")
     ] = Path("datasets"),
     batch_size: Annotated[int, typer.Option(min=1, help="Articles per batch.")] = 500,
+    wait_for_lock: Annotated[bool, typer.Option(
+        "--wait-for-lock/--no-wait",
+        help="If another run is publishing to OUT: wait for it, or exit with status 3.")] = True,
 ) -> None:
     """Run ingest → clean → extract → validate → publish without Prefect.
 
@@ -36,6 +39,7 @@ def build(
     """
     from newsfacts.pipeline import ReleaseBlocked, format_summary, run_build
     from newsfacts.publish.metadata import InvalidRelease
+    from newsfacts.publish.release import PublishLocked
 
     require_folder(source, "--source")
     with Progress(TextColumn("batches"), BarColumn(), MofNCompleteColumn(),
@@ -46,10 +50,14 @@ def build(
             progress.update(task, completed=done, total=total)
 
         try:
-            summary = run_build(source, out, batch_size, on_batch=on_batch)
+            summary = run_build(source, out, batch_size, on_batch=on_batch,
+                                wait_for_lock=wait_for_lock)
         except (ReleaseBlocked, InvalidRelease) as blocked:
             console.print(f"[red]{blocked}[/red]\nNothing was published; latest is unchanged.")
             raise typer.Exit(code=2) from None
+        except PublishLocked as locked:
+            typer.echo(str(locked), err=True)  # one unwrapped line, for people and scripts
+            raise typer.Exit(code=3) from None
     typer.echo(format_summary(summary))
 
 

@@ -354,11 +354,15 @@ def publish(
     result: BatchResult,
     out_root: Path,
     settings: dict[str, Any],
+    wait_for_lock: bool = True,
 ) -> BuildSummary:
-    """Validate the batch results and publish them as a release of the dataset."""
+    """Validate the batch results and publish them as a release of the dataset.
+
+    Another run publishing to the same dataset is waited for, or with `wait_for_lock=False`
+    makes this one raise `publish.release.PublishLocked`."""
     from newsfacts.publish.catalog import write_catalog
     from newsfacts.publish.metadata import metadata_writer
-    from newsfacts.publish.release import publish_release
+    from newsfacts.publish.release import publish_lock, publish_release
     from newsfacts.schemas import load_schemas
 
     tables, reports = validate_tables(batch_to_tables(result))
@@ -373,8 +377,12 @@ def publish(
         "inputs": input_manifest(items),
     }
     release = publish_release(out_root, DATASET, release_writer(tables, reports), run_info,
-                              write_metadata=metadata_writer(load_schemas(), tables))
-    write_catalog(out_root)  # after `latest` moved: the catalog lists only placed releases
+                              write_metadata=metadata_writer(load_schemas(), tables),
+                              wait_for_lock=wait_for_lock)
+    # After `latest` moved, so the catalog lists only placed releases; under the root's lock,
+    # so a slower run cannot overwrite it with a scan that misses a newer release.
+    with publish_lock(out_root):
+        write_catalog(out_root)
     return BuildSummary(
         dataset=DATASET,
         version=release.version,
@@ -396,6 +404,7 @@ def run_build(
     out_root: Path,
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_batch: Any = None,
+    wait_for_lock: bool = True,
 ) -> BuildSummary:
     """Ingest → clean → extract → validate → publish, without Prefect.
 
@@ -408,7 +417,8 @@ def run_build(
         results.append(process_batch(batch))
         if on_batch is not None:
             on_batch(done, len(batches))
-    return publish(items, BatchResult.merge(results), out_root, build_settings(source, batch_size))
+    return publish(items, BatchResult.merge(results), out_root, build_settings(source, batch_size),
+                   wait_for_lock=wait_for_lock)
 
 
 def format_summary(summary: BuildSummary) -> str:
