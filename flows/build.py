@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, task
 from prefect.cache_policies import NONE
 
 import flows  # noqa: F401  (sets the Prefect environment before prefect is imported)
+from flows.task_runners import (
+    DEFAULT_DASK_WORKERS,
+    TASK_RUNNERS,
+    make_task_runner,
+    shared_prefect_api,
+)
 from newsfacts import pipeline
+from newsfacts.publish.release import PublishLocked
 from newsfacts.records import BatchResult
+
+
+def retry_unless_locked(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]
+    """Retry a failed publish, except when another run holds the lock and we chose not to wait."""
+    return not isinstance(state.result(raise_on_failure=False), PublishLocked)
 
 
 @task(name="ingest", retries=2, retry_delay_seconds=2, cache_policy=NONE)
@@ -23,19 +37,45 @@ def process(batch: list[pipeline.Item]) -> BatchResult:
     return pipeline.process_batch(batch)
 
 
-@task(name="validate-publish", retries=1, retry_delay_seconds=2, cache_policy=NONE)
+@task(name="validate-publish", retries=1, retry_delay_seconds=2, cache_policy=NONE,
+      retry_condition_fn=retry_unless_locked)
 def publish(items: list[pipeline.Item], results: list[BatchResult], out: Path,
-            settings: dict) -> pipeline.BuildSummary:
-    return pipeline.publish(items, BatchResult.merge(results), out, settings)
+            settings: dict, wait_for_lock: bool = True) -> pipeline.BuildSummary:
+    return pipeline.publish(items, BatchResult.merge(results), out, settings,
+                            wait_for_lock=wait_for_lock)
 
 
 @flow(name="build")
 def build(source: Path = Path("seeds"), out: Path = Path("datasets"),
-          batch_size: int = pipeline.DEFAULT_BATCH_SIZE) -> pipeline.BuildSummary:
+          batch_size: int = pipeline.DEFAULT_BATCH_SIZE,
+          wait_for_lock: bool = True) -> pipeline.BuildSummary:
     """Build and publish a release of the dataset from a folder of articles."""
     items = ingest(source)
     results = process.map(pipeline.make_batches(items, batch_size)).result()
-    return publish(items, results, out, pipeline.build_settings(source, batch_size))
+    return publish(items, results, out, pipeline.build_settings(source, batch_size),
+                   wait_for_lock)
+
+
+def build_on(task_runner: str = "local", dask_address: str | None = None,
+             dask_workers: int = DEFAULT_DASK_WORKERS):  # type: ignore[no-untyped-def]
+    """The build flow with its batch tasks on the named task runner (see flows/task_runners.py).
+
+    Only `clean-extract` is submitted to the runner: ingest and publish run in the flow's own
+    process, so Dask workers need no access to the source or the publish root.
+    """
+    return build.with_options(task_runner=make_task_runner(task_runner, dask_address,
+                                                           dask_workers))
+
+
+def run_build_flow(task_runner: str = "local", dask_address: str | None = None,
+                   dask_workers: int = DEFAULT_DASK_WORKERS,
+                   **parameters: Any) -> pipeline.BuildSummary:
+    """Run the build flow on the named task runner; Dask workers share this process's API."""
+    flow_on = build_on(task_runner, dask_address, dask_workers)
+    if task_runner != "dask":
+        return flow_on(**parameters)
+    with shared_prefect_api():
+        return flow_on(**parameters)
 
 
 def main() -> None:
@@ -43,8 +83,26 @@ def main() -> None:
     parser.add_argument("--source", type=Path, default=Path("seeds"))
     parser.add_argument("--out", type=Path, default=Path("datasets"))
     parser.add_argument("--batch-size", type=int, default=pipeline.DEFAULT_BATCH_SIZE)
+    parser.add_argument("--task-runner", choices=TASK_RUNNERS, default="local",
+                        help="local: threads in this process; dask: a Dask cluster")
+    parser.add_argument("--dask-address", help="scheduler of an existing Dask cluster, "
+                        "e.g. tcp://10.0.0.5:8786 (default: start a LocalCluster)")
+    parser.add_argument("--dask-workers", type=int, default=DEFAULT_DASK_WORKERS,
+                        help="worker processes of the LocalCluster (one thread each)")
+    parser.add_argument("--no-wait", dest="wait_for_lock", action="store_false",
+                        help="exit with status 3 if another run is publishing to --out")
     args = parser.parse_args()
-    summary = build(source=args.source, out=args.out, batch_size=args.batch_size)
+    try:
+        make_task_runner(args.task_runner, args.dask_address, args.dask_workers)
+    except ValueError as error:
+        parser.error(str(error))
+    try:
+        summary = run_build_flow(args.task_runner, args.dask_address, args.dask_workers,
+                                 source=args.source, out=args.out, batch_size=args.batch_size,
+                                 wait_for_lock=args.wait_for_lock)
+    except PublishLocked as locked:
+        print(locked, file=sys.stderr)
+        raise SystemExit(3) from None
     print(pipeline.format_summary(summary))
 
 

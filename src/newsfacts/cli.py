@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
+import sys
+from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from types import ModuleType
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -22,6 +27,33 @@ app.add_typer(eval_app, name="eval")
 console = Console(stderr=True)
 
 
+class TaskRunner(StrEnum):
+    """Where the batches run (flows/task_runners.py)."""
+
+    local = "local"
+    dask = "dask"
+
+
+TaskRunnerOption = Annotated[TaskRunner, typer.Option(
+    help="local: in this process; dask: batches on a Dask cluster (through the Prefect flow).")]
+DaskAddressOption = Annotated[str | None, typer.Option(
+    help="Scheduler of an existing Dask cluster (tcp://host:8786); default: a LocalCluster.")]
+DaskWorkersOption = Annotated[int, typer.Option(
+    min=1, help="Worker processes of the LocalCluster (one thread each).")]
+WaitForLockOption = Annotated[bool, typer.Option(
+    "--wait-for-lock/--no-wait",
+    help="If another run is publishing to OUT: wait for it, or exit with status 3.")]
+LOCKED_EXIT = 3  # another run holds the publish lock and --no-wait was given
+
+
+def import_flow_module(name: str) -> ModuleType:
+    """`flows.<name>`: the Prefect flows live beside src/ in a checkout (not packaged)."""
+    root = Path(__file__).resolve().parents[2]
+    if (root / "flows" / "__init__.py").is_file() and str(root) not in sys.path:
+        sys.path.append(str(root))
+    return importlib.import_module(f"flows.{name}")
+
+
 @app.command()
 def build(
     source: Annotated[Path, typer.Option(help="Folder of .txt articles.")] = Path("seeds"),
@@ -29,19 +61,42 @@ def build(
         Path, typer.Option(help="Publish root; releases go to OUT/newsfacts/.")
     ] = Path("datasets"),
     batch_size: Annotated[int, typer.Option(min=1, help="Articles per batch.")] = 500,
-    wait_for_lock: Annotated[bool, typer.Option(
-        "--wait-for-lock/--no-wait",
-        help="If another run is publishing to OUT: wait for it, or exit with status 3.")] = True,
+    task_runner: TaskRunnerOption = TaskRunner.local,
+    dask_address: DaskAddressOption = None,
+    dask_workers: DaskWorkersOption = 2,
+    wait_for_lock: WaitForLockOption = True,
 ) -> None:
-    """Run ingest → clean → extract → validate → publish without Prefect.
+    """Run ingest → clean → extract → validate → publish (without Prefect unless --task-runner
+    dask, which runs the Prefect flow with its batches on Dask: the same files either way).
 
-    Example: newsfacts build --source seeds --out datasets
+    Example: newsfacts build --source seeds --out datasets --task-runner dask
     """
     from newsfacts.pipeline import ReleaseBlocked, format_summary, run_build
     from newsfacts.publish.metadata import InvalidRelease
     from newsfacts.publish.release import PublishLocked
 
     require_folder(source, "--source")
+    if dask_address and task_runner != TaskRunner.dask:
+        raise typer.BadParameter("needs --task-runner dask", param_hint="--dask-address")
+    try:
+        if task_runner == TaskRunner.dask:
+            summary = import_flow_module("build").run_build_flow(
+                "dask", dask_address, dask_workers,
+                source=source, out=out, batch_size=batch_size, wait_for_lock=wait_for_lock)
+        else:
+            summary = build_with_progress(source, out, batch_size, wait_for_lock, run_build)
+    except (ReleaseBlocked, InvalidRelease) as blocked:
+        console.print(f"[red]{blocked}[/red]\nNothing was published; latest is unchanged.")
+        raise typer.Exit(code=2) from None
+    except PublishLocked as locked:
+        typer.echo(str(locked), err=True)  # one unwrapped line, for people and scripts
+        raise typer.Exit(code=LOCKED_EXIT) from None
+    typer.echo(format_summary(summary))
+
+
+def build_with_progress(source: Path, out: Path, batch_size: int, wait_for_lock: bool,
+                        run_build: Callable[..., Any]) -> Any:
+    """The plain-Python build with a progress bar of batches on stderr."""
     with Progress(TextColumn("batches"), BarColumn(), MofNCompleteColumn(),
                   console=console, transient=True) as progress:
         task = progress.add_task("build", total=None)
@@ -49,16 +104,7 @@ def build(
         def on_batch(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        try:
-            summary = run_build(source, out, batch_size, on_batch=on_batch,
-                                wait_for_lock=wait_for_lock)
-        except (ReleaseBlocked, InvalidRelease) as blocked:
-            console.print(f"[red]{blocked}[/red]\nNothing was published; latest is unchanged.")
-            raise typer.Exit(code=2) from None
-        except PublishLocked as locked:
-            typer.echo(str(locked), err=True)  # one unwrapped line, for people and scripts
-            raise typer.Exit(code=3) from None
-    typer.echo(format_summary(summary))
+        return run_build(source, out, batch_size, on_batch=on_batch, wait_for_lock=wait_for_lock)
 
 
 @app.command()
