@@ -108,6 +108,40 @@ def build_with_progress(source: Path, out: Path, batch_size: int, wait_for_lock:
 
 
 @app.command()
+def serve(
+    sources: Annotated[Path, typer.Option(
+        help="Sources config: a name, kind, location and cron schedule per source.")
+    ] = Path("sources.toml"),
+    out: Annotated[Path, typer.Option(help="Publish root of every run.")] = Path("datasets"),
+    task_runner: TaskRunnerOption = TaskRunner.local,
+    dask_address: DaskAddressOption = None,
+    dask_workers: DaskWorkersOption = 2,
+    wait_for_lock: Annotated[bool, typer.Option(
+        "--wait-for-lock/--no-wait",
+        help="If another run is publishing to OUT: wait for it, or fail this run.")] = True,
+    limit: Annotated[int | None, typer.Option(
+        min=1, help="Most flow runs at once (default: no limit).")] = None,
+) -> None:
+    """Register one Prefect deployment per source (build/<name>, on its cron schedule) and run
+    its scheduled and triggered runs until Ctrl-C. Needs a Prefect server: `prefect server
+    start`, then PREFECT_API_URL=http://127.0.0.1:4200/api.
+
+    Example: PREFECT_API_URL=http://127.0.0.1:4200/api newsfacts serve --sources sources.toml
+    """
+    from newsfacts.schedule import SourcesError
+
+    if dask_address and task_runner != TaskRunner.dask:
+        raise typer.BadParameter("needs --task-runner dask", param_hint="--dask-address")
+    deployments = import_flow_module("deployments")
+    try:
+        deployments.serve_sources(sources, out, task_runner.value, dask_address, dask_workers,
+                                  wait_for_lock, limit)
+    except (SourcesError, deployments.NoServer) as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(code=2) from None
+
+
+@app.command()
 def validate(
     release: Annotated[
         Path, typer.Argument(help="A release folder, e.g. datasets/newsfacts/latest.")

@@ -1,0 +1,69 @@
+"""Deployments of the build flow, one per source of sources.toml with its cron schedule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import flows  # noqa: F401  (sets the Prefect environment before prefect is imported)
+from flows.build import build, build_on
+from flows.task_runners import DEFAULT_DASK_WORKERS
+from newsfacts.schedule import ScheduledSource, SourcesError, load_sources
+
+# Source kinds the build flow reads today.
+BUILDABLE_KINDS = frozenset({"folder"})
+
+
+class NoServer(RuntimeError):
+    """`serve` needs a Prefect server: the embedded one does not run the scheduler."""
+
+
+def deployment_parameters(source: ScheduledSource, out: Path,
+                          wait_for_lock: bool = True) -> dict[str, Any]:
+    """The build flow's parameters for one source (absolute paths: runs start elsewhere)."""
+    if source.kind not in BUILDABLE_KINDS:
+        raise SourcesError(f"source {source.name}: kind {source.kind!r} cannot be built yet "
+                           f"(supported: {', '.join(sorted(BUILDABLE_KINDS))})")
+    return {"source": str(source.location), "out": str(out.resolve()),
+            "wait_for_lock": wait_for_lock}
+
+
+def build_deployments(sources: list[ScheduledSource], out: Path, flow: Any = build,
+                      wait_for_lock: bool = True) -> list[Any]:
+    """One deployment `build/<source name>` per source, on its cron schedule (UTC)."""
+    return [
+        flow.to_deployment(
+            name=source.name,
+            cron=source.schedule,
+            paused=False,
+            parameters=deployment_parameters(source, out, wait_for_lock),
+            description=f"Build and publish the {source.kind} source {source.location}.",
+            tags=["newsfacts", source.kind],
+        )
+        for source in sources
+    ]
+
+
+def require_server() -> str:
+    """The API URL of the Prefect server to register with; NoServer when none is set."""
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    if not url:
+        raise NoServer("newsfacts serve needs a Prefect server (the embedded one never runs "
+                       "schedules): start one with `prefect server start` and set "
+                       "PREFECT_API_URL=http://127.0.0.1:4200/api")
+    return url
+
+
+def serve_sources(config: Path, out: Path, task_runner: str = "local",
+                  dask_address: str | None = None, dask_workers: int = DEFAULT_DASK_WORKERS,
+                  wait_for_lock: bool = True, limit: int | None = None) -> None:
+    """Register a deployment per source and run their scheduled and triggered runs until
+    interrupted (Prefect pauses the schedules on shutdown)."""
+    from prefect import serve
+
+    require_server()
+    flow = build_on(task_runner, dask_address, dask_workers)
+    deployments = build_deployments(load_sources(config), out, flow, wait_for_lock)
+    serve(*deployments, limit=limit)
