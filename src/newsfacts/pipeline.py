@@ -362,7 +362,7 @@ def publish(
     makes this one raise `publish.release.PublishLocked`."""
     from newsfacts.publish.catalog import write_catalog
     from newsfacts.publish.metadata import metadata_writer
-    from newsfacts.publish.release import publish_lock, publish_release
+    from newsfacts.publish.release import folder_lock, publish_release
     from newsfacts.schemas import load_schemas
 
     tables, reports = validate_tables(batch_to_tables(result))
@@ -379,9 +379,9 @@ def publish(
     release = publish_release(out_root, DATASET, release_writer(tables, reports), run_info,
                               write_metadata=metadata_writer(load_schemas(), tables),
                               wait_for_lock=wait_for_lock)
-    # After `latest` moved, so the catalog lists only placed releases; under the root's lock,
-    # so a slower run cannot overwrite it with a scan that misses a newer release.
-    with publish_lock(out_root):
+    # After `latest` moved, so the catalog lists only placed releases; under a lock on the
+    # root, so a slower run cannot overwrite it with a scan that misses a newer release.
+    with folder_lock(out_root):
         write_catalog(out_root)
     return BuildSummary(
         dataset=DATASET,
