@@ -130,3 +130,31 @@ def test_flow_takes_a_source_by_name_from_the_sources_file(
     assert summary.created and summary.rows["articles"] == 1
     plain = run_build(resolve_source("dump", config), tmp_path / "plain")
     assert _files(plain.release_path) == _files(summary.release_path)
+
+
+def test_flow_with_no_wait_fails_at_once_when_another_run_publishes(
+    prefect_harness: None, seeds_dir: Path, tmp_path: Path
+) -> None:
+    """The publish task is not retried on PublishLocked (flock conflicts between two open files,
+    even in one process)."""
+    import asyncio
+
+    from flows.build import build
+    from prefect.client.orchestration import get_client
+
+    from newsfacts.publish.release import PublishLocked, publish_lock
+
+    with publish_lock(tmp_path / "newsfacts"):
+        state = build(source=seeds_dir, out=tmp_path, wait_for_lock=False, return_state=True)
+    assert state.is_failed()
+    with pytest.raises(PublishLocked, match=f"another run is publishing to {tmp_path}"):
+        state.result()
+    assert not (tmp_path / "newsfacts" / "v0001").exists()
+
+    async def publish_attempts() -> list[int]:
+        async with get_client() as client:
+            runs = await client.read_task_runs()
+            return [r.run_count for r in runs if r.flow_run_id == state.state_details.flow_run_id
+                    and r.name.startswith("validate-publish")]
+
+    assert asyncio.run(publish_attempts()) == [1]

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import sys
+from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from types import ModuleType
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -24,6 +28,33 @@ app = typer.Typer(
 )
 app.add_typer(eval_app, name="eval")
 console = Console(stderr=True)
+
+
+class TaskRunner(StrEnum):
+    """Where the batches run (flows/task_runners.py)."""
+
+    local = "local"
+    dask = "dask"
+
+
+TaskRunnerOption = Annotated[TaskRunner, typer.Option(
+    help="local: in this process; dask: batches on a Dask cluster (through the Prefect flow).")]
+DaskAddressOption = Annotated[str | None, typer.Option(
+    help="Scheduler of an existing Dask cluster (tcp://host:8786); default: a LocalCluster.")]
+DaskWorkersOption = Annotated[int, typer.Option(
+    min=1, help="Worker processes of the LocalCluster (one thread each).")]
+WaitForLockOption = Annotated[bool, typer.Option(
+    "--wait-for-lock/--no-wait",
+    help="If another run is publishing to OUT: wait for it, or exit with status 3.")]
+LOCKED_EXIT = 3  # another run holds the publish lock and --no-wait was given
+
+
+def import_flow_module(name: str) -> ModuleType:
+    """`flows.<name>`: the Prefect flows live beside src/ in a checkout (not packaged)."""
+    root = Path(__file__).resolve().parents[2]
+    if (root / "flows" / "__init__.py").is_file() and str(root) not in sys.path:
+        sys.path.append(str(root))
+    return importlib.import_module(f"flows.{name}")
 
 
 @app.command()
@@ -50,17 +81,48 @@ def build(
         "--full-refresh", help="Process every article again, ignoring the state.")] = False,
     state: Annotated[Path | None, typer.Option(
         help="State file of incremental runs (default: OUT/.state/newsfacts.sqlite).")] = None,
+    task_runner: TaskRunnerOption = TaskRunner.local,
+    dask_address: DaskAddressOption = None,
+    dask_workers: DaskWorkersOption = 2,
+    wait_for_lock: WaitForLockOption = True,
 ) -> None:
-    """Run ingest → clean → extract → validate → publish without Prefect.
+    """Run ingest → clean → extract → validate → publish (without Prefect unless --task-runner
+    dask, which runs the Prefect flow with its batches on Dask: the same files either way).
 
     Incremental: only new or changed articles are processed (see README, "Incremental runs").
 
-    Example: newsfacts build --source seeds --out datasets [--full-refresh]
+    Example: newsfacts build --source seeds --out datasets [--full-refresh] [--task-runner dask]
     """
     from newsfacts.pipeline import ReleaseBlocked, format_summary, run_build
     from newsfacts.publish.metadata import InvalidRelease
+    from newsfacts.publish.release import PublishLocked
 
     spec = resolve_cli_source(source, sources)
+    if dask_address and task_runner != TaskRunner.dask:
+        raise typer.BadParameter("needs --task-runner dask", param_hint="--dask-address")
+    try:
+        if task_runner == TaskRunner.dask:
+            summary = import_flow_module("build").run_build_flow(
+                "dask", dask_address, dask_workers,
+                source=source if source is not None else spec.name, sources_file=sources,
+                out=out, batch_size=batch_size, offline=offline, partition_rows=partition_rows,
+                full_refresh=full_refresh, state=state, wait_for_lock=wait_for_lock)
+        else:
+            summary = build_with_progress(
+                spec, out, batch_size, run_build, offline=offline, partition_rows=partition_rows,
+                full_refresh=full_refresh, state_path=state, wait_for_lock=wait_for_lock)
+    except (ReleaseBlocked, InvalidRelease) as blocked:
+        console.print(f"[red]{blocked}[/red]\nNothing was published; latest is unchanged.")
+        raise typer.Exit(code=2) from None
+    except PublishLocked as locked:
+        typer.echo(str(locked), err=True)  # one unwrapped line, for people and scripts
+        raise typer.Exit(code=LOCKED_EXIT) from None
+    typer.echo(format_summary(summary))
+
+
+def build_with_progress(source: Source, out: Path, batch_size: int,
+                        run_build: Callable[..., Any], **options: Any) -> Any:
+    """The plain-Python build with a progress bar of batches on stderr."""
     with Progress(TextColumn("batches"), BarColumn(), MofNCompleteColumn(),
                   console=console, transient=True) as progress:
         task = progress.add_task("build", total=None)
@@ -68,14 +130,41 @@ def build(
         def on_batch(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        try:
-            summary = run_build(spec, out, batch_size, on_batch=on_batch, offline=offline,
-                                partition_rows=partition_rows, full_refresh=full_refresh,
-                                state_path=state)
-        except (ReleaseBlocked, InvalidRelease) as blocked:
-            console.print(f"[red]{blocked}[/red]\nNothing was published; latest is unchanged.")
-            raise typer.Exit(code=2) from None
-    typer.echo(format_summary(summary))
+        return run_build(source, out, batch_size, on_batch=on_batch, **options)
+
+
+@app.command()
+def serve(
+    sources: Annotated[Path, typer.Option(
+        help="Sources config: a name, kind, location and cron schedule per source.")
+    ] = Path("sources.toml"),
+    out: Annotated[Path, typer.Option(help="Publish root of every run.")] = Path("datasets"),
+    task_runner: TaskRunnerOption = TaskRunner.local,
+    dask_address: DaskAddressOption = None,
+    dask_workers: DaskWorkersOption = 2,
+    wait_for_lock: Annotated[bool, typer.Option(
+        "--wait-for-lock/--no-wait",
+        help="If another run is publishing to OUT: wait for it, or fail this run.")] = True,
+    limit: Annotated[int | None, typer.Option(
+        min=1, help="Most flow runs at once (default: no limit).")] = None,
+) -> None:
+    """Register one Prefect deployment per source (build/<name>, on its cron schedule) and run
+    its scheduled and triggered runs until Ctrl-C. Needs a Prefect server: `prefect server
+    start`, then PREFECT_API_URL=http://127.0.0.1:4200/api.
+
+    Example: PREFECT_API_URL=http://127.0.0.1:4200/api newsfacts serve --sources sources.toml
+    """
+    from newsfacts.sources import SourcesError
+
+    if dask_address and task_runner != TaskRunner.dask:
+        raise typer.BadParameter("needs --task-runner dask", param_hint="--dask-address")
+    deployments = import_flow_module("deployments")
+    try:
+        deployments.serve_sources(sources, out, task_runner.value, dask_address, dask_workers,
+                                  wait_for_lock, limit)
+    except (SourcesError, deployments.NoServer) as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(code=2) from None
 
 
 def resolve_cli_source(name: str | None, sources_file: Path | None) -> Source:

@@ -153,8 +153,10 @@ def assemble(items: Sequence[pipeline.Item], stored: dict[str, bytes]) -> BatchR
 
 def finish_build(
     items: Sequence[pipeline.Item], plan: BuildPlan, out_root: Path, settings: dict[str, Any],
+    wait_for_lock: bool = True,
 ) -> pipeline.BuildSummary:
-    """Publish from every input's stored result, forget removed articles, log the run."""
+    """Publish from every input's stored result, forget removed articles, log the run.
+    `wait_for_lock=False`: raise PublishLocked if another run is publishing."""
     if plan.unchanged is not None:
         summary = unchanged_summary(items, out_root, plan.unchanged)
         removed = 0
@@ -162,7 +164,8 @@ def finish_build(
         ids = [i.article_id for i in items if isinstance(i, RawArticle)]
         with BuildState(plan.state_path) as state:
             result = assemble(items, state.load(ids))
-        summary = pipeline.publish(items, result, out_root, settings)
+        summary = pipeline.publish(items, result, out_root, settings,
+                                   wait_for_lock=wait_for_lock)
         with BuildState(plan.state_path) as state:
             removed = state.prune(ids)
     summary = replace(summary, processed=len(plan.to_process), reused=plan.reused,

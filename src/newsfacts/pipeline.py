@@ -375,11 +375,15 @@ def publish(
     result: BatchResult,
     out_root: Path,
     settings: dict[str, Any],
+    wait_for_lock: bool = True,
 ) -> BuildSummary:
-    """Validate the batch results and publish them as a release of the dataset."""
+    """Validate the batch results and publish them as a release of the dataset.
+
+    Another run publishing to the same dataset is waited for, or with `wait_for_lock=False`
+    makes this one raise `publish.release.PublishLocked`."""
     from newsfacts.publish.catalog import write_catalog
     from newsfacts.publish.metadata import metadata_writer
-    from newsfacts.publish.release import publish_release
+    from newsfacts.publish.release import folder_lock, publish_release
     from newsfacts.schemas import load_schemas
 
     tables, reports = validate_tables(batch_to_tables(result))
@@ -396,8 +400,12 @@ def publish(
     write_files = release_writer(
         tables, reports, settings.get("parquet_partition_rows", DEFAULT_PARTITION_ROWS))
     release = publish_release(out_root, DATASET, write_files, run_info,
-                              write_metadata=metadata_writer(load_schemas(), tables))
-    write_catalog(out_root)  # after `latest` moved: the catalog lists only placed releases
+                              write_metadata=metadata_writer(load_schemas(), tables),
+                              wait_for_lock=wait_for_lock)
+    # After `latest` moved, so the catalog lists only placed releases; under a lock on the
+    # root, so a slower run cannot overwrite it with a scan that misses a newer release.
+    with folder_lock(out_root):
+        write_catalog(out_root)
     return BuildSummary(
         dataset=DATASET,
         version=release.version,
@@ -427,6 +435,7 @@ def run_build(
     offline: bool = False,
     full_refresh: bool = False,
     state_path: Path | None = None,
+    wait_for_lock: bool = True,
 ) -> BuildSummary:
     """Ingest → clean → extract → validate → publish, without Prefect.
 
@@ -447,7 +456,8 @@ def run_build(
         incremental.save_batch(plan, process_batch(batch))
         if on_batch is not None:
             on_batch(done, len(batches))
-    return incremental.finish_build(items, plan, out_root, settings)
+    return incremental.finish_build(items, plan, out_root, settings,
+                                    wait_for_lock=wait_for_lock)
 
 
 def format_summary(summary: BuildSummary) -> str:

@@ -6,20 +6,24 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
+import socket
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 VERSION_PATTERN = re.compile(r"^v(\d{4,})$")
 LATEST = "latest"
 LATEST_FILE = "latest.json"  # beside the symlink, for static hosts that cannot follow one
 RUN_FILE = "run.json"
 CHECKSUMS_FILE = "SHA256SUMS"
+LOCK_FILE = ".lock"
+LOGGER = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,16 +71,63 @@ def latest_version(root: Path) -> str | None:
     return os.readlink(link) if link.is_symlink() else None
 
 
+class PublishLocked(RuntimeError):
+    """Another process holds the dataset's publish lock and this one chose not to wait."""
+
+    def __init__(self, root: Path, holder: str) -> None:
+        super().__init__(f"another run is publishing to {root} ({holder}); "
+                         "nothing was published, try again when it is done")
+        self.root = root
+        self.holder = holder
+
+
+def lock_holder(handle: IO[str]) -> str:
+    """Who holds the lock, as its holder wrote it ("pid N on HOST"), or "pid unknown"."""
+    handle.seek(0)
+    return handle.read().strip() or "pid unknown"
+
+
 @contextlib.contextmanager
-def publish_lock(root: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the dataset while publishing; a second publisher waits."""
+def publish_lock(root: Path, wait: bool = True) -> Iterator[None]:
+    """Hold an exclusive lock on the dataset while publishing.
+
+    A second publisher waits for the first (`wait=True`) or raises PublishLocked naming the
+    holder's pid. The lock is an flock on `<root>/.lock`: the kernel releases it when the
+    holder exits, even if it crashes, so a stale file never blocks anyone.
+    """
     root.mkdir(parents=True, exist_ok=True)
-    with open(root / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    # Opened without truncating: the holder's pid must survive a second process opening it.
+    fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    with os.fdopen(fd, "r+", encoding="utf-8") as handle:
         try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = lock_holder(handle)
+            if not wait:
+                raise PublishLocked(root, holder) from None
+            LOGGER.warning("another run is publishing to %s (%s): waiting for it", root, holder)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()} on {socket.gethostname()}\n")
+            handle.flush()
             yield
         finally:
+            handle.truncate(0)
+            handle.flush()
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive flock on a folder itself (no lock file left in it); others wait."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 def file_sha256(path: Path) -> str:
@@ -148,6 +199,7 @@ def publish_release(
     write_files: Callable[[Path], None],
     run_info: dict[str, Any],
     write_metadata: Callable[[Path, ReleaseContext], None] | None = None,
+    wait_for_lock: bool = True,
 ) -> PublishedRelease:
     """Write a release atomically; if its content equals `latest`, keep `latest` instead.
 
@@ -155,10 +207,11 @@ def publish_release(
     `write_metadata(folder, context)` then adds the files that describe them (and may
     depend on the version and on the previous release); it raises if the release is not
     valid. `run.json` and `SHA256SUMS` are added here. Nothing is visible until the folder
-    is renamed into place; `latest` and `latest.json` move only after that.
+    is renamed into place; `latest` and `latest.json` move only after that. One publisher
+    at a time: another one waits, or raises PublishLocked when `wait_for_lock` is False.
     """
     root = dataset_root(out_root, dataset)
-    with publish_lock(root):
+    with publish_lock(root, wait=wait_for_lock):
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
         try:
             write_files(staging)
