@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from newsfacts.clean.line_features import (
@@ -63,6 +63,7 @@ def not_headline_rules() -> tuple[NotHeadlineRule, ...]:
                  for r in data["not_headline"])
 
 
+@lru_cache(maxsize=1 << 16)  # asked again for the same lines in every round
 def line_key(line: str) -> str:
     """A line compared without case or spacing differences."""
     return SPACES.sub(" ", line).strip().casefold()
@@ -77,6 +78,7 @@ def is_headline_like(line: str) -> bool:
     return max(cue_shares([t.lower() for t in tokens])) < 0.34 and not BYLINE.match(stripped)
 
 
+@lru_cache(maxsize=1 << 16)  # asked again for the same lines in every round
 def split_site_suffix(line: str) -> tuple[str, str] | None:
     """("Headline", "Site") of a page-title line "Headline | Site", else None."""
     match = SITE_SUFFIX.search(line.strip())
@@ -86,6 +88,7 @@ def split_site_suffix(line: str) -> tuple[str, str] | None:
     return (headline, match.group("site").strip()) if TOKEN.search(headline) else None
 
 
+@lru_cache(maxsize=1 << 16)  # asked again for the same lines in every round
 def is_headline_candidate(line: str) -> bool:
     """A line that can be a headline: headline-shaped, no date, no credit or caption.
 

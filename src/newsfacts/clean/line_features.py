@@ -8,26 +8,34 @@ import re
 from collections import Counter
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import repeat
 
 import numpy as np
 
+from newsfacts.clean.char_classes import ALPHA, DIGIT, LOWER, UPPER, WORD, class_bits, code_points
+
 TOKEN = re.compile(r"\w+")
-IMAGE_PLACEHOLDER = re.compile(r"^images?_\d+$")
+# Whitespace inside a line. The patterns below are also run over a whole page at once (one
+# line per "\n", MULTILINE anchors), so none of them may match across a line break; on a
+# single line they behave as with \s.
+SPACE = r"[^\S\n]"
+IMAGE_PLACEHOLDER = re.compile(r"^images?_\d+$", re.MULTILINE)
 SEPARATORS = re.compile(r"[|»›•·©▶►→←«‹]")
 DATE_OR_TIME = re.compile(
-    r"\b(?:\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-    r"[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})",
-    re.IGNORECASE,
+    rf"\b(?:\d{{1,2}}:\d{{2}}{SPACE}*(?:[ap]\.?m\.?)?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov"
+    rf"|dec)[a-z]*\.?{SPACE}+\d{{1,2}},?{SPACE}+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})",
+    re.IGNORECASE | re.MULTILINE,
 )
-BYLINE = re.compile(r"^(?:by|von|par|por|di)\s+\S", re.IGNORECASE)
+BYLINE = re.compile(rf"^(?:by|von|par|por|di){SPACE}+\S", re.IGNORECASE | re.MULTILINE)
 LEGAL = re.compile(r"©|\bcopyright\b|all rights reserved|terms of (?:use|service)|privacy policy",
                    re.IGNORECASE)
 # "Alex on September 17, 2018 at 6:34 am said:", "Reply", "12 comments": a comment thread.
 COMMENT_MARKER = re.compile(
-    r"(?:\b(?:said|says|wrote|writes|commented)\s*:?\s*$|^(?:reply|report|report abuse|"
-    r"log in to reply|\d+\s+(?:comments?|replies|responses))\s*$|^comments?\s*(?:\(\d+\))?$|"
-    r"\bcomments are closed\b|^leave a (?:comment|reply)\b|^(?:\d+\s+)?(?:likes?|points?)$)",
-    re.IGNORECASE,
+    rf"(?:\b(?:said|says|wrote|writes|commented){SPACE}*:?{SPACE}*$|^(?:reply|report|report abuse|"
+    rf"log in to reply|\d+{SPACE}+(?:comments?|replies|responses)){SPACE}*$|^comments?{SPACE}*"
+    rf"(?:\(\d+\))?$|\bcomments are closed\b|^leave a (?:comment|reply)\b|^(?:\d+{SPACE}+)?"
+    rf"(?:likes?|points?)$)",
+    re.IGNORECASE | re.MULTILINE,
 )
 TERMINAL = frozenset(".!?…\"”’'):;")
 
@@ -141,6 +149,107 @@ def line_statistics(stripped: str) -> tuple[float, ...]:
     )
 
 
+@cache
+def cue_table() -> tuple[dict[str, int], np.ndarray]:
+    """Cue word -> row number (from 1), and rows of 0/1 group membership (row 0: no cue)."""
+    index = cue_index()
+    rows = np.zeros((len(index) + 1, len(CUE_GROUPS)))
+    for row, groups in enumerate(index.values(), start=1):
+        rows[row, list(groups)] = 1.0
+    return {word: row for row, word in enumerate(index, start=1)}, rows
+
+
+def _per_line(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Sum of values[start:end] for each line (values: one per character of the page)."""
+    cumulative = np.concatenate([[0], np.cumsum(values, dtype=np.int64)])
+    return cumulative[ends] - cumulative[starts]
+
+
+def _lines_matching(pattern: re.Pattern[str], page: str, starts: np.ndarray) -> np.ndarray:
+    """1.0 for each line of `page` where `pattern` matches, else 0.0 (one scan of the page)."""
+    out = np.zeros(len(starts))
+    positions = [m.start() for m in pattern.finditer(page)]
+    if positions:
+        out[np.searchsorted(starts, positions, side="right") - 1] = 1.0
+    return out
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """numerator / denominator, 0.0 where the denominator is 0."""
+    out = np.zeros(len(numerator))
+    np.divide(numerator, denominator, out=out, where=denominator > 0)
+    return out
+
+
+TERMINAL_CODES = np.array(sorted(map(ord, TERMINAL)), dtype=np.uint32)
+
+
+def page_statistics(stripped: list[str]) -> np.ndarray:
+    """`line_statistics` of every (stripped) line of a page, computed for the page at once.
+
+    Same numbers as calling `line_statistics` line by line (tests/test_line_classifier.py
+    checks it on real pages), but each pattern scans the page once and character classes
+    come from numpy (clean/char_classes.py).
+    """
+    n = len(stripped)
+    if not n:
+        return np.zeros((0, len(BASE_FEATURES) - 1))
+    page = "\n".join(stripped)
+    lengths = np.fromiter(map(len, stripped), dtype=np.int64, count=n)
+    starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]).astype(np.int64)
+    ends = starts + lengths
+    codes = code_points(page)
+    bits = class_bits(codes)
+    word = (bits & WORD) > 0
+    token_start = word.copy()
+    token_start[1:] &= ~word[:-1]
+    upper = (bits & UPPER) > 0
+    letters = _per_line((bits & ALPHA) > 0, starts, ends)
+    n_tokens = _per_line(token_start, starts, ends)
+    capitalised = _per_line(token_start & upper, starts, ends)
+    token_lines = np.searchsorted(starts, np.flatnonzero(token_start), side="right") - 1
+    tokens = TOKEN.findall(page)
+    lowered = "\n".join(tokens).lower().split("\n") if tokens else []
+    stop = np.fromiter(map(stopwords().__contains__, lowered), dtype=bool, count=len(lowered))
+    cue_rows, cue_groups = cue_table()
+    cue_ids = np.fromiter(map(cue_rows.get, lowered, repeat(0)), dtype=np.intp,
+                          count=len(lowered))
+    hits = cue_ids > 0
+    cue_counts = np.zeros((n, len(CUE_GROUPS)))
+    np.add.at(cue_counts, token_lines[hits], cue_groups[cue_ids[hits]])
+    nonempty = lengths > 0
+    first = codes[np.minimum(starts, len(codes) - 1)] if len(codes) else np.zeros(n, np.uint32)
+    last = codes[np.maximum(ends - 1, 0)] if len(codes) else np.zeros(n, np.uint32)
+    ends_terminal = nonempty & np.isin(last, TERMINAL_CODES)
+    starts_lower = nonempty & ((class_bits(first) & LOWER) > 0)
+    return np.column_stack([
+        np.log1p(lengths),
+        np.log1p(n_tokens),
+        ends_terminal,
+        _ratio(capitalised, n_tokens),
+        _ratio(_per_line((bits & DIGIT) > 0, starts, ends), lengths),
+        _ratio(letters, lengths),
+        _ratio(np.bincount(token_lines, weights=stop, minlength=n), n_tokens),
+        _ratio(_per_line(codes == ord(","), starts, ends), n_tokens),
+        _lines_matching(SEPARATORS, page, starts),
+        _lines_matching(IMAGE_PLACEHOLDER, page, starts),
+        _ratio(_per_line(word, starts, ends), n_tokens),
+        starts_lower,
+        _lines_matching(DATE_OR_TIME, page, starts),
+        _lines_matching(BYLINE, page, starts),
+        _lines_matching(LEGAL, page, starts),
+        _ratio(_per_line(upper, starts, ends), letters),
+        _lines_matching(COMMENT_MARKER, page, starts),
+        (n_tokens >= 3) & (n_tokens <= 14) & ~ends_terminal & (capitalised >= n_tokens / 2),
+        *_ratio_columns(cue_counts, n_tokens),
+    ]).astype(np.float64).reshape(n, len(BASE_FEATURES) - 1)
+
+
+def _ratio_columns(counts: np.ndarray, denominator: np.ndarray) -> list[np.ndarray]:
+    """Each column of `counts` divided by `denominator` (0.0 where it is 0)."""
+    return [_ratio(counts[:, k], denominator) for k in range(counts.shape[1])]
+
+
 def _shift(column: np.ndarray, offset: int, fill: float = -1.0) -> np.ndarray:
     """column[i + offset] for each i, `fill` past either end."""
     out = np.full_like(column, fill)
@@ -153,14 +262,21 @@ def _shift(column: np.ndarray, offset: int, fill: float = -1.0) -> np.ndarray:
     return out
 
 
-def line_features(lines: list[str]) -> np.ndarray:
-    """The feature matrix of a page's non-blank lines (one row per line, FEATURE_NAMES)."""
-    counts = Counter(line.strip() for line in lines)
-    base = np.array(
-        [base_features(line, counts[line.strip()] > 1) for line in lines], dtype=np.float64
-    ).reshape(len(lines), len(BASE_FEATURES))
+def line_features(lines: list[str], statistics: np.ndarray | None = None) -> np.ndarray:
+    """The feature matrix of a page's non-blank lines (one row per line, FEATURE_NAMES).
+
+    `statistics` are the lines' `page_statistics` when the caller has them already (each
+    cleaning round sees a subset of the lines of the round before).
+    """
     if not lines:
         return np.zeros((0, len(FEATURE_NAMES)))
+    stripped = [line.strip() for line in lines]
+    counts = Counter(stripped)
+    duplicate = np.fromiter(map(counts.__getitem__, stripped), dtype=np.int64,
+                            count=len(lines)) > 1
+    if statistics is None:
+        statistics = page_statistics(stripped)
+    base = np.insert(statistics, DUPLICATE_COLUMN, duplicate, axis=1)
     index = {name: i for i, name in enumerate(BASE_FEATURES)}
     neighbours = [
         _shift(base[:, index[name]], offset)
