@@ -2,8 +2,8 @@
 
 `str.isalpha` and friends cost a Python call per character; here a text becomes an array of
 code points and each class a table lookup. The tables are filled lazily, each new character
-asking Python itself (`str.isalpha`, ..., the `\\w` of `re`), so the flags are exactly what the
-per-character calls give.
+asking Python itself (`str.isalpha`, ..., and `re`'s word and digit classes), so the flags
+are exactly what the per-character calls give.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ import re
 
 import numpy as np
 
-ALPHA, DIGIT, UPPER, LOWER, WORD = (1 << k for k in range(5))
+ALPHA, DIGIT, UPPER, LOWER, WORD, DECIMAL = (1 << k for k in range(6))
 _WORD_CHAR = re.compile(r"\w")
+_DECIMAL_CHAR = re.compile(r"\d")
 _MAX_CODE = 0x110000
 _bits = np.zeros(_MAX_CODE, dtype=np.uint8)
 _known = np.zeros(_MAX_CODE, dtype=bool)
@@ -24,6 +25,7 @@ def char_bits(char: str) -> int:
     return (
         ALPHA * char.isalpha() | DIGIT * char.isdigit() | UPPER * char.isupper()
         | LOWER * char.islower() | WORD * bool(_WORD_CHAR.fullmatch(char))
+        | DECIMAL * bool(_DECIMAL_CHAR.fullmatch(char))
     )
 
 
@@ -33,7 +35,7 @@ def code_points(text: str) -> np.ndarray:
 
 
 def class_bits(codes: np.ndarray) -> np.ndarray:
-    """The class bits (ALPHA | DIGIT | UPPER | LOWER | WORD) of each code point."""
+    """The class bits (ALPHA | DIGIT | UPPER | LOWER | WORD | DECIMAL) of each code point."""
     new = codes[~_known[codes]]
     if new.size:
         for code in np.unique(new).tolist():

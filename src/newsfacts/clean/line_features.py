@@ -12,7 +12,8 @@ from itertools import repeat
 
 import numpy as np
 
-from newsfacts.clean.char_classes import ALPHA, DIGIT, LOWER, UPPER, WORD, class_bits, code_points
+from newsfacts.clean.char_classes import ALPHA, DECIMAL, DIGIT, LOWER, UPPER, WORD, class_bits
+from newsfacts.clean.page_scan import PageText
 
 TOKEN = re.compile(r"\w+")
 # Whitespace inside a line. The patterns below are also run over a whole page at once (one
@@ -159,21 +160,6 @@ def cue_table() -> tuple[dict[str, int], np.ndarray]:
     return {word: row for row, word in enumerate(index, start=1)}, rows
 
 
-def _per_line(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Sum of values[start:end] for each line (values: one per character of the page)."""
-    cumulative = np.concatenate([[0], np.cumsum(values, dtype=np.int64)])
-    return cumulative[ends] - cumulative[starts]
-
-
-def _lines_matching(pattern: re.Pattern[str], page: str, starts: np.ndarray) -> np.ndarray:
-    """1.0 for each line of `page` where `pattern` matches, else 0.0 (one scan of the page)."""
-    out = np.zeros(len(starts))
-    positions = [m.start() for m in pattern.finditer(page)]
-    if positions:
-        out[np.searchsorted(starts, positions, side="right") - 1] = 1.0
-    return out
-
-
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     """numerator / denominator, 0.0 where the denominator is 0."""
     out = np.zeros(len(numerator))
@@ -182,34 +168,45 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
 
 
 TERMINAL_CODES = np.array(sorted(map(ord, TERMINAL)), dtype=np.uint32)
+# Lower-case strings one of which every match of a pattern contains, ignoring case as
+# re.IGNORECASE does: only lines with one of them are scanned (PageText.lines_containing).
+LEGAL_NEEDLES = ("©", "copyright", "all rights reserved", "terms of use", "terms of service",
+                 "privacy policy")
+COMMENT_MARKER_NEEDLES = ("said", "says", "wrote", "writes", "comment", "repl", "report",
+                          "respons", "leave a", "like", "point")
+
+
+def lowered_tokens(page: PageText) -> list[str]:
+    """`[t.lower() for t in TOKEN.findall(page.text)]`, from the page's character classes:
+    non-word characters become spaces, and one lower() and split() do the rest (a space
+    is not case-ignorable, so a final sigma is lowered as within its own token)."""
+    word = (page.bits & WORD) > 0
+    spaced = np.where(word, page.codes, 32).astype(np.uint32).tobytes()
+    return spaced.decode("utf-32-le", "surrogatepass").lower().split()
 
 
 def page_statistics(stripped: list[str]) -> np.ndarray:
     """`line_statistics` of every (stripped) line of a page, computed for the page at once.
 
     Same numbers as calling `line_statistics` line by line (tests/test_line_classifier.py
-    checks it on real pages), but each pattern scans the page once and character classes
-    come from numpy (clean/char_classes.py).
+    checks it on real pages and on Hypothesis text), but each pattern scans the page once,
+    the slow ones only the lines that can match, and character classes come from numpy
+    (clean/page_scan.py, clean/char_classes.py).
     """
     n = len(stripped)
     if not n:
         return np.zeros((0, len(BASE_FEATURES) - 1))
-    page = "\n".join(stripped)
-    lengths = np.fromiter(map(len, stripped), dtype=np.int64, count=n)
-    starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]).astype(np.int64)
-    ends = starts + lengths
-    codes = code_points(page)
-    bits = class_bits(codes)
+    page = PageText.of(stripped)
+    codes, bits, lengths = page.codes, page.bits, page.lengths
     word = (bits & WORD) > 0
     token_start = word.copy()
     token_start[1:] &= ~word[:-1]
     upper = (bits & UPPER) > 0
-    letters = _per_line((bits & ALPHA) > 0, starts, ends)
-    n_tokens = _per_line(token_start, starts, ends)
-    capitalised = _per_line(token_start & upper, starts, ends)
-    token_lines = np.searchsorted(starts, np.flatnonzero(token_start), side="right") - 1
-    tokens = TOKEN.findall(page)
-    lowered = "\n".join(tokens).lower().split("\n") if tokens else []
+    letters = page.per_line((bits & ALPHA) > 0)
+    n_tokens = page.per_line(token_start)
+    capitalised = page.per_line(token_start & upper)
+    token_lines = page.line_of(np.flatnonzero(token_start))
+    lowered = lowered_tokens(page)
     stop = np.fromiter(map(stopwords().__contains__, lowered), dtype=bool, count=len(lowered))
     cue_rows, cue_groups = cue_table()
     cue_ids = np.fromiter(map(cue_rows.get, lowered, repeat(0)), dtype=np.intp,
@@ -218,8 +215,8 @@ def page_statistics(stripped: list[str]) -> np.ndarray:
     cue_counts = np.zeros((n, len(CUE_GROUPS)))
     np.add.at(cue_counts, token_lines[hits], cue_groups[cue_ids[hits]])
     nonempty = lengths > 0
-    first = codes[np.minimum(starts, len(codes) - 1)] if len(codes) else np.zeros(n, np.uint32)
-    last = codes[np.maximum(ends - 1, 0)] if len(codes) else np.zeros(n, np.uint32)
+    first = codes[np.minimum(page.starts, len(codes) - 1)] if len(codes) else np.zeros(n, int)
+    last = codes[np.maximum(page.ends - 1, 0)] if len(codes) else np.zeros(n, int)
     ends_terminal = nonempty & np.isin(last, TERMINAL_CODES)
     starts_lower = nonempty & ((class_bits(first) & LOWER) > 0)
     return np.column_stack([
@@ -227,19 +224,20 @@ def page_statistics(stripped: list[str]) -> np.ndarray:
         np.log1p(n_tokens),
         ends_terminal,
         _ratio(capitalised, n_tokens),
-        _ratio(_per_line((bits & DIGIT) > 0, starts, ends), lengths),
+        _ratio(page.per_line((bits & DIGIT) > 0), lengths),
         _ratio(letters, lengths),
         _ratio(np.bincount(token_lines, weights=stop, minlength=n), n_tokens),
-        _ratio(_per_line(codes == ord(","), starts, ends), n_tokens),
-        _lines_matching(SEPARATORS, page, starts),
-        _lines_matching(IMAGE_PLACEHOLDER, page, starts),
-        _ratio(_per_line(word, starts, ends), n_tokens),
+        _ratio(page.per_line(codes == ord(",")), n_tokens),
+        page.lines_matching(SEPARATORS),
+        page.lines_matching(IMAGE_PLACEHOLDER),
+        _ratio(page.per_line(word), n_tokens),
         starts_lower,
-        _lines_matching(DATE_OR_TIME, page, starts),
-        _lines_matching(BYLINE, page, starts),
-        _lines_matching(LEGAL, page, starts),
-        _ratio(_per_line(upper, starts, ends), letters),
-        _lines_matching(COMMENT_MARKER, page, starts),
+        # every alternative of DATE_OR_TIME has a \d
+        page.lines_matching(DATE_OR_TIME, page.per_line((bits & DECIMAL) > 0) > 0),
+        page.lines_matching(BYLINE),
+        page.lines_matching(LEGAL, page.lines_containing(LEGAL_NEEDLES)),
+        _ratio(page.per_line(upper), letters),
+        page.lines_matching(COMMENT_MARKER, page.lines_containing(COMMENT_MARKER_NEEDLES)),
         (n_tokens >= 3) & (n_tokens <= 14) & ~ends_terminal & (capitalised >= n_tokens / 2),
         *_ratio_columns(cue_counts, n_tokens),
     ]).astype(np.float64).reshape(n, len(BASE_FEATURES) - 1)
@@ -250,16 +248,16 @@ def _ratio_columns(counts: np.ndarray, denominator: np.ndarray) -> list[np.ndarr
     return [_ratio(counts[:, k], denominator) for k in range(counts.shape[1])]
 
 
-def _shift(column: np.ndarray, offset: int, fill: float = -1.0) -> np.ndarray:
-    """column[i + offset] for each i, `fill` past either end."""
-    out = np.full_like(column, fill)
-    if offset > 0:
-        out[:-offset] = column[offset:]
-    elif offset < 0:
-        out[-offset:] = column[:offset]
-    else:
-        out[:] = column
-    return out
+def shifted(columns: np.ndarray, offsets: tuple[int, ...], fill: float = -1.0) -> list[np.ndarray]:
+    """For each offset, the rows columns[i + offset] for each i, `fill` past either end."""
+    n = len(columns)
+    reach = max(abs(o) for o in offsets)
+    pad = np.full((reach, columns.shape[1]), fill)
+    padded = np.concatenate([pad, columns, pad])
+    return [padded[reach + o: reach + o + n] for o in offsets]
+
+
+NEIGHBOUR_COLUMNS = [BASE_FEATURES.index(name) for name in NEIGHBOUR_FEATURES]
 
 
 def line_features(lines: list[str], statistics: np.ndarray | None = None) -> np.ndarray:
@@ -278,10 +276,7 @@ def line_features(lines: list[str], statistics: np.ndarray | None = None) -> np.
         statistics = page_statistics(stripped)
     base = np.insert(statistics, DUPLICATE_COLUMN, duplicate, axis=1)
     index = {name: i for i, name in enumerate(BASE_FEATURES)}
-    neighbours = [
-        _shift(base[:, index[name]], offset)
-        for offset in NEIGHBOUR_OFFSETS for name in NEIGHBOUR_FEATURES
-    ]
+    neighbours = shifted(base[:, NEIGHBOUR_COLUMNS], NEIGHBOUR_OFFSETS)
     markers = base[:, index["is_comment_marker"]]
     return np.column_stack([
         base, *neighbours, *context_features(base[:, index["log_tokens"]]),
@@ -332,14 +327,12 @@ def context_features(log_tokens: np.ndarray) -> list[np.ndarray]:
 
 def run_lengths(flags: np.ndarray) -> np.ndarray:
     """For each position, the length of the run of equal flags it belongs to (0 if unflagged)."""
-    out = np.zeros(len(flags))
-    start = 0
-    for i in range(1, len(flags) + 1):
-        if i == len(flags) or flags[i] != flags[start]:
-            if flags[start]:
-                out[start:i] = i - start
-            start = i
-    return out
+    flags = np.asarray(flags, dtype=bool)
+    if not len(flags):
+        return np.zeros(0)
+    bounds = np.concatenate([[0], np.flatnonzero(flags[1:] != flags[:-1]) + 1, [len(flags)]])
+    lengths = np.diff(bounds)
+    return np.where(flags, np.repeat(lengths, lengths), 0).astype(np.float64)
 
 
 STAGE2_OFFSETS = (-6, -5, -4, -3, -2, -1, 1, 2, 3, 4, 5, 6)
@@ -357,7 +350,7 @@ STAGE2_FEATURE_NAMES = (
 def stage2_features(features: np.ndarray, p: np.ndarray) -> np.ndarray:
     """Stage-2 input: a line's features plus the stage-1 probabilities around it and page-wide."""
     n = len(p)
-    columns = [p, *(_shift(p, o) for o in STAGE2_OFFSETS)]
+    columns = [p, *(column[:, 0] for column in shifted(p[:, None], STAGE2_OFFSETS))]
     columns += [window_sum(p, r) / window_sum(np.ones(n), r) for r in STAGE2_RADII]
     cumulative = np.cumsum(p)
     total = max(float(cumulative[-1]), 1e-9) if n else 1e-9
