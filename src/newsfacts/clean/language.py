@@ -67,7 +67,8 @@ def automaton_visits(
 
 
 @cache
-def _identifier() -> FastIdentifier:
+def identifier() -> FastIdentifier:
+    """The shared identifier (the model loads once)."""
     return FastIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
@@ -75,5 +76,5 @@ def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when the text is too short to tell."""
     if len(text.strip()) < MIN_CHARS_FOR_LANGUAGE:
         return None
-    lang, _prob = _identifier().classify(text[:SAMPLE_CHARS])
+    lang, _prob = identifier().classify(text[:SAMPLE_CHARS])
     return str(lang)
