@@ -10,7 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsfacts.clean.boilerplate import name_removal_reason, remove_boilerplate
+from newsfacts.clean.boilerplate import (
+    dominant_cue_reasons,
+    name_removal_reason,
+    remove_boilerplate,
+)
 from newsfacts.clean.headline import find_headline, is_headline_like
 from newsfacts.clean.line_features import (
     BASE_FEATURES,
@@ -131,8 +135,8 @@ def _same_bits(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 def _per_line_statistics(stripped: list[str]) -> np.ndarray:
-    """The reference: line_statistics line by line (uncached)."""
-    rows = [line_statistics.__wrapped__(line) for line in stripped]
+    """The reference: line_statistics line by line."""
+    rows = [line_statistics(line) for line in stripped]
     return np.array(rows, dtype=np.float64).reshape(len(stripped), len(BASE_FEATURES) - 1)
 
 
@@ -178,3 +182,12 @@ def test_ignorecase_ascii_lists_every_character_re_equates_with_a_letter() -> No
     assert found == set(IGNORECASE_ASCII)
     for char, ascii_letter in IGNORECASE_ASCII.items():
         assert re.fullmatch(ascii_letter, char, re.IGNORECASE)
+
+
+def test_removal_reasons_from_page_statistics_equal_name_removal_reason(
+    seed_texts: dict[str, str],
+) -> None:
+    lines = [*_page(), *(line for text in seed_texts.values() for line in page_lines(text))]
+    stripped = [line.strip() for line in lines]
+    assert dominant_cue_reasons(page_statistics(stripped)) == [
+        name_removal_reason(line) for line in lines]

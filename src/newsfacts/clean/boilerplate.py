@@ -12,7 +12,13 @@ import numpy as np
 
 from newsfacts.clean.classifier import content_probabilities
 from newsfacts.clean.headline import find_headline
-from newsfacts.clean.line_features import CUE_GROUPS, TOKEN, cue_shares, page_statistics
+from newsfacts.clean.line_features import (
+    CUE_GROUPS,
+    STATISTICS_CUE_COLUMNS,
+    TOKEN,
+    cue_shares,
+    page_statistics,
+)
 from newsfacts.records import BoilerplateLine, BoilerplateReason
 
 
@@ -165,20 +171,32 @@ def remove_boilerplate(
             break
         alive = survivors
     alive_set = set(alive)
-    removed = tuple(
-        removal_record(article_id, i + 1, line)
-        for i, line in enumerate(all_lines)
-        if line.strip() and i not in alive_set
-    )
+    gone = [i for i in row if i not in alive_set]
+    reasons = (dominant_cue_reasons(statistics[[row[i] for i in gone]])
+               if statistics is not None else [None] * len(gone))
+    removed = tuple(removal_record(article_id, i + 1, all_lines[i], reason)
+                    for i, reason in zip(gone, reasons, strict=True))
     return join_paragraphs([all_lines[i] for i in alive]), removed
 
 
-def removal_record(article_id: str, line_no: int, line: str) -> BoilerplateLine:
-    """The audit row for a removed line: the rule that matched, or the classifier's reason."""
+def dominant_cue_reasons(statistics: np.ndarray) -> list[BoilerplateReason]:
+    """`name_removal_reason` of each line, from its `page_statistics` row (its cue shares)."""
+    shares = statistics[:, STATISTICS_CUE_COLUMNS]
+    best = shares.argmax(axis=1)  # the first of equal shares, as max() over CUE_GROUPS
+    top = shares[np.arange(len(shares)), best]
+    return [CUE_REASONS[CUE_GROUPS[g]] if share > 0 else "other"
+            for g, share in zip(best.tolist(), top.tolist(), strict=True)]
+
+
+def removal_record(
+    article_id: str, line_no: int, line: str, reason: BoilerplateReason | None = None
+) -> BoilerplateLine:
+    """The audit row for a removed line: the rule that matched, or the classifier's reason
+    (`reason` when the caller has it from `dominant_cue_reasons`)."""
     rule = match_shipped_rule(line)
     if rule is not None:
         return BoilerplateLine(article_id, line_no, line, rule.reason, rule.rule_id)
-    return BoilerplateLine(article_id, line_no, line, name_removal_reason(line),
+    return BoilerplateLine(article_id, line_no, line, reason or name_removal_reason(line),
                            CLASSIFIER_RULE_ID)
 
 

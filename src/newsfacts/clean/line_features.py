@@ -6,7 +6,7 @@ import json
 import math
 import re
 from collections import Counter
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from itertools import repeat
 
@@ -106,19 +106,17 @@ def cue_shares(lowered: list[str]) -> list[float]:
 
 
 DUPLICATE_COLUMN = BASE_FEATURES.index("is_duplicate")
+# page_statistics columns: BASE_FEATURES less is_duplicate (it depends on the page)
+STATISTICS_NAMES = tuple(name for name in BASE_FEATURES if name != "is_duplicate")
+STATISTICS_CUE_COLUMNS = [STATISTICS_NAMES.index(f"cue_{group}") for group in CUE_GROUPS]
 
 
-def base_features(line: str, duplicate: bool) -> list[float]:
-    """Features of one line on its own (order: BASE_FEATURES)."""
-    features = list(line_statistics(line.strip()))
-    features.insert(DUPLICATE_COLUMN, float(duplicate))
-    return features
-
-
-@lru_cache(maxsize=1 << 16)
 def line_statistics(stripped: str) -> tuple[float, ...]:
-    """The features of a stripped line that do not depend on the page (cached: menus repeat,
-    and each cleaning round sees the same lines again)."""
+    """The features of a stripped line that do not depend on the page (STATISTICS_NAMES).
+
+    The definition, line by line; the cleaner computes the same numbers for a whole page at
+    once with `page_statistics`.
+    """
     tokens = TOKEN.findall(stripped)
     n_chars = len(stripped)
     n_tokens = len(tokens)
@@ -195,7 +193,7 @@ def page_statistics(stripped: list[str]) -> np.ndarray:
     """
     n = len(stripped)
     if not n:
-        return np.zeros((0, len(BASE_FEATURES) - 1))
+        return np.zeros((0, len(STATISTICS_NAMES)))
     page = PageText.of(stripped)
     codes, bits, lengths = page.codes, page.bits, page.lengths
     word = (bits & WORD) > 0
@@ -240,7 +238,7 @@ def page_statistics(stripped: list[str]) -> np.ndarray:
         page.lines_matching(COMMENT_MARKER, page.lines_containing(COMMENT_MARKER_NEEDLES)),
         (n_tokens >= 3) & (n_tokens <= 14) & ~ends_terminal & (capitalised >= n_tokens / 2),
         *_ratio_columns(cue_counts, n_tokens),
-    ]).astype(np.float64).reshape(n, len(BASE_FEATURES) - 1)
+    ]).astype(np.float64).reshape(n, len(STATISTICS_NAMES))
 
 
 def _ratio_columns(counts: np.ndarray, denominator: np.ndarray) -> list[np.ndarray]:
