@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsfacts.clean.article import clean_article
 from newsfacts.clean.boilerplate import load_line_rules, match_line, remove_boilerplate
-from newsfacts.clean.language import detect_language
+from newsfacts.clean.language import SAMPLE_CHARS, detect_language, identifier
 from newsfacts.clean.normalize import normalize_text
 from newsfacts.ids import sha256_hex
 from newsfacts.records import CleanArticle, RawArticle, Rejection
@@ -77,6 +80,27 @@ def test_language_of_seeds_and_short_text(seed_texts: dict[str, str]) -> None:
     assert detect_language("Hola") is None
 
 
+@cache
+def stock_identifier():  # type: ignore[no-untyped-def]
+    """py3langid's own identifier, as the library builds it (loading it takes a second)."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_fast_language_identifier_equals_py3langid(text: str) -> None:
+    assert np.array_equal(identifier()._decide(text), stock_identifier()._decide(text))
+    assert identifier().classify(text) == stock_identifier().classify(text)
+
+
+def test_fast_language_identifier_equals_py3langid_on_seeds(seed_texts: dict[str, str]) -> None:
+    for text in seed_texts.values():
+        for sample in (text, text[:SAMPLE_CHARS], text.upper()):
+            assert np.array_equal(identifier()._decide(sample), stock_identifier()._decide(sample))
+
+
 def _raw(text: str) -> RawArticle:
     return RawArticle("a0123456789abcdef", "test/x.txt", sha256_hex(text.encode()), text)
 
@@ -87,6 +111,8 @@ def test_all_boilerplate_article_is_rejected() -> None:
     assert (result.stage, result.reason) == ("clean", "clean_empty_body")
 
 
+# No deadline: the first example loads the models (seconds), and the machine is shared.
+@settings(deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400))
 def test_cleaning_is_idempotent_and_never_raises(text: str) -> None:
     once = clean_article(_raw(text))

@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from newsfacts.clean.boilerplate import name_removal_reason, remove_boilerplate
+from newsfacts.clean.boilerplate import (
+    dominant_cue_reasons,
+    name_removal_reason,
+    remove_boilerplate,
+)
 from newsfacts.clean.headline import find_headline, is_headline_like
 from newsfacts.clean.line_features import (
+    BASE_FEATURES,
     FEATURE_NAMES,
     STAGE2_FEATURE_NAMES,
     line_features,
+    line_statistics,
+    page_statistics,
     run_lengths,
     stage2_features,
     window_sum,
 )
-from newsfacts.clean.training import label_lines, save_models, train_line_classifier
+from newsfacts.clean.page_scan import IGNORECASE_ASCII
+from newsfacts.clean.training import label_lines, page_lines, save_models, train_line_classifier
 
 PROSE = [
     "The city council voted on Tuesday to expand the bus network into the northern districts,"
@@ -117,3 +128,66 @@ def test_training_is_deterministic_and_models_load(tiny_corpus: Path, tmp_path: 
         booster = lgb.Booster(model_str=a)
         assert booster.num_feature() == len(
             FEATURE_NAMES if name == "stage1" else STAGE2_FEATURE_NAMES)
+
+
+def _same_bits(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.array_equal(a.view(np.uint64), b.view(np.uint64)))
+
+
+def _per_line_statistics(stripped: list[str]) -> np.ndarray:
+    """The reference: line_statistics line by line."""
+    rows = [line_statistics(line) for line in stripped]
+    return np.array(rows, dtype=np.float64).reshape(len(stripped), len(BASE_FEATURES) - 1)
+
+
+def test_page_statistics_equal_line_statistics_on_seeds(seed_texts: dict[str, str]) -> None:
+    pages = [page_lines(text) for text in seed_texts.values()] + [_page()]
+    for lines in pages:
+        stripped = [line.strip() for line in lines]
+        assert _same_bits(page_statistics(stripped), _per_line_statistics(stripped))
+
+
+# Pieces that trip the page-wide shortcuts: case folding (İ ı ſ K), final sigma, non-ASCII
+# digits, combining marks, surrogates, and the words the slow patterns look for.
+TRICKY = st.sampled_from([
+    *"aZ ΣσςΟΔİıßſK\u00a0\u2003\t,.:;!?…'\"”’)|»©_0123456789٣Ⅷ\u0301ʰ\U0001d400\ud800",
+    "By ", "said:", "12 comments", "Jan 3, 2020", "10:30 am", "images_3", "copyright", "Reply",
+    "prİvacy polıcy", "PRIVACY POLICY", "ſaid", "LIKE", "12 Points", "© 2020", "terms of use",
+    "Leave a reply", "wrote:", "comments are closed", "report abuse", "All rights reserved",
+    "٣:٤٥", "Mar 3, 2021", "2024-01-31", "3/4/21",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(TRICKY, max_size=10).map("".join), max_size=8))
+def test_page_statistics_equal_line_statistics_on_tricky_text(lines: list[str]) -> None:
+    stripped = [line.strip() for line in lines]
+    assert _same_bits(page_statistics(stripped), _per_line_statistics(stripped))
+
+
+@pytest.mark.eval
+def test_page_statistics_equal_line_statistics_on_dev_pages() -> None:
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "eval" / "boilerplate" / "aeb"
+    if not corpus.is_dir():
+        pytest.skip(f"dev corpus absent: {corpus}")
+    for path in sorted(corpus.glob("*.raw.txt"))[::6]:
+        stripped = [line.strip() for line in page_lines(path.read_text("utf-8"))]
+        assert _same_bits(page_statistics(stripped), _per_line_statistics(stripped)), path.name
+
+
+def test_ignorecase_ascii_lists_every_character_re_equates_with_a_letter() -> None:
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    found = {chr(c) for c in range(0x80, 0x110000)
+             if not 0xD800 <= c <= 0xDFFF and letter.fullmatch(chr(c))}
+    assert found == set(IGNORECASE_ASCII)
+    for char, ascii_letter in IGNORECASE_ASCII.items():
+        assert re.fullmatch(ascii_letter, char, re.IGNORECASE)
+
+
+def test_removal_reasons_from_page_statistics_equal_name_removal_reason(
+    seed_texts: dict[str, str],
+) -> None:
+    lines = [*_page(), *(line for text in seed_texts.values() for line in page_lines(text))]
+    stripped = [line.strip() for line in lines]
+    assert dominant_cue_reasons(page_statistics(stripped)) == [
+        name_removal_reason(line) for line in lines]

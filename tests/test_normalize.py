@@ -63,3 +63,13 @@ MIXED = st.lists(st.one_of(TEXT, MOJIBAKE, PIECES), max_size=8).map("".join)
 def test_normalize_is_idempotent(text: str) -> None:
     once = normalize_text(text)
     assert normalize_text(once) == once
+
+
+@settings(max_examples=500)
+@given(st.one_of(MIXED, MOJIBAKE))
+def test_windowed_is_bad_equals_ftfy_is_bad(text: str) -> None:
+    from ftfy.badness import is_bad as ftfy_is_bad
+
+    from newsfacts.clean.normalize import is_bad
+
+    assert is_bad(text) == ftfy_is_bad(text)

@@ -12,7 +12,13 @@ import numpy as np
 
 from newsfacts.clean.classifier import content_probabilities
 from newsfacts.clean.headline import find_headline
-from newsfacts.clean.line_features import CUE_GROUPS, TOKEN, cue_shares
+from newsfacts.clean.line_features import (
+    CUE_GROUPS,
+    STATISTICS_CUE_COLUMNS,
+    TOKEN,
+    cue_shares,
+    page_statistics,
+)
 from newsfacts.records import BoilerplateLine, BoilerplateReason
 
 
@@ -53,7 +59,6 @@ def rules_version() -> str:
     return str(data["version"])
 
 
-@lru_cache(maxsize=1 << 16)  # each cleaning round, and the audit rows, ask again per line
 def match_line(line: str, rules: tuple[LineRule, ...]) -> LineRule | None:
     """The first rule that matches the whole (stripped) line, if any."""
     stripped = line.strip()
@@ -63,6 +68,12 @@ def match_line(line: str, rules: tuple[LineRule, ...]) -> LineRule | None:
         if len(stripped) <= rule.max_chars and rule.pattern.fullmatch(stripped):
             return rule
     return None
+
+
+@lru_cache(maxsize=1 << 16)  # each cleaning round, and the audit rows, ask again per line
+def match_shipped_rule(line: str) -> LineRule | None:
+    """`match_line` with the shipped rules, cached by line (hashing the rules costs more)."""
+    return match_line(line, load_line_rules())
 
 
 CLASSIFIER_RULE_ID = "line_classifier"
@@ -115,16 +126,19 @@ def grow_kept(candidates: list[int], probabilities: np.ndarray, threshold: Thres
     return kept
 
 
-def classify_round(lines: list[str], threshold: Threshold | None) -> list[bool]:
+def classify_round(
+    lines: list[str], threshold: Threshold | None, statistics: np.ndarray | None = None
+) -> list[bool]:
     """One round over non-blank lines: rules, then the classifier, then restore the headline.
 
     The headline is the one clean/headline.py finds (the same call decides the title), kept
-    so that the next round sees it beside the body.
+    so that the next round sees it beside the body. `statistics`: the lines'
+    `page_statistics`, if the caller has them.
     """
-    kept = [match_line(line, load_line_rules()) is None for line in lines]
+    kept = [match_shipped_rule(line) is None for line in lines]
     if threshold is not None:
-        probabilities = content_probabilities([ln if k else "" for ln, k in zip(lines, kept,
-                                                                                strict=True)])
+        probabilities = content_probabilities(
+            [ln if k else "" for ln, k in zip(lines, kept, strict=True)], statistics)
         candidates = [i for i, k in enumerate(kept) if k]
         sure = grow_kept(candidates, probabilities, threshold)
         kept = [i in sure for i in range(len(lines))]
@@ -145,27 +159,44 @@ def remove_boilerplate(
     """
     all_lines = text.split("\n")
     alive = [i for i, line in enumerate(all_lines) if line.strip()]
+    # a line's own statistics do not change between rounds: computed once for the page
+    statistics = (page_statistics([all_lines[i].strip() for i in alive])
+                  if threshold is not None else None)
+    row = {line_index: r for r, line_index in enumerate(alive)}
     while alive:
-        kept = classify_round([all_lines[i] for i in alive], threshold)
+        kept = classify_round([all_lines[i] for i in alive], threshold,
+                              None if statistics is None else statistics[[row[i] for i in alive]])
         survivors = [i for i, k in zip(alive, kept, strict=True) if k]
         if len(survivors) == len(alive):
             break
         alive = survivors
     alive_set = set(alive)
-    removed = tuple(
-        removal_record(article_id, i + 1, line)
-        for i, line in enumerate(all_lines)
-        if line.strip() and i not in alive_set
-    )
+    gone = [i for i in row if i not in alive_set]
+    reasons = (dominant_cue_reasons(statistics[[row[i] for i in gone]])
+               if statistics is not None else [None] * len(gone))
+    removed = tuple(removal_record(article_id, i + 1, all_lines[i], reason)
+                    for i, reason in zip(gone, reasons, strict=True))
     return join_paragraphs([all_lines[i] for i in alive]), removed
 
 
-def removal_record(article_id: str, line_no: int, line: str) -> BoilerplateLine:
-    """The audit row for a removed line: the rule that matched, or the classifier's reason."""
-    rule = match_line(line, load_line_rules())
+def dominant_cue_reasons(statistics: np.ndarray) -> list[BoilerplateReason]:
+    """`name_removal_reason` of each line, from its `page_statistics` row (its cue shares)."""
+    shares = statistics[:, STATISTICS_CUE_COLUMNS]
+    best = shares.argmax(axis=1)  # the first of equal shares, as max() over CUE_GROUPS
+    top = shares[np.arange(len(shares)), best]
+    return [CUE_REASONS[CUE_GROUPS[g]] if share > 0 else "other"
+            for g, share in zip(best.tolist(), top.tolist(), strict=True)]
+
+
+def removal_record(
+    article_id: str, line_no: int, line: str, reason: BoilerplateReason | None = None
+) -> BoilerplateLine:
+    """The audit row for a removed line: the rule that matched, or the classifier's reason
+    (`reason` when the caller has it from `dominant_cue_reasons`)."""
+    rule = match_shipped_rule(line)
     if rule is not None:
         return BoilerplateLine(article_id, line_no, line, rule.reason, rule.rule_id)
-    return BoilerplateLine(article_id, line_no, line, name_removal_reason(line),
+    return BoilerplateLine(article_id, line_no, line, reason or name_removal_reason(line),
                            CLASSIFIER_RULE_ID)
 
 

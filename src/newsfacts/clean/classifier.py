@@ -27,14 +27,19 @@ def load_models():  # type: ignore[no-untyped-def]
     )
 
 
-def content_probabilities(lines: list[str]) -> np.ndarray:
-    """P(body) for each line (blank lines included, as 0)."""
+def content_probabilities(lines: list[str], statistics: np.ndarray | None = None) -> np.ndarray:
+    """P(body) for each line (blank lines included, as 0).
+
+    `statistics`: the `page_statistics` of `lines`, one row per line (blank lines' rows are
+    not read), when the caller has them; else they are computed here.
+    """
     keep = [i for i, line in enumerate(lines) if line.strip()]
     out = np.zeros(len(lines))
     if not keep:
         return out
     stage1, stage2 = load_models()
-    features = line_features([lines[i] for i in keep])
+    features = line_features([lines[i] for i in keep],
+                             None if statistics is None else statistics[keep])
     p1 = stage1.predict(features, num_threads=1)
     out[keep] = stage2.predict(stage2_features(features, p1), num_threads=1)
     return out

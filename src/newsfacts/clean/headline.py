@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from newsfacts.clean.line_features import (
@@ -63,6 +63,7 @@ def not_headline_rules() -> tuple[NotHeadlineRule, ...]:
                  for r in data["not_headline"])
 
 
+@lru_cache(maxsize=1 << 16)  # asked again for the same lines in every round
 def line_key(line: str) -> str:
     """A line compared without case or spacing differences."""
     return SPACES.sub(" ", line).strip().casefold()
@@ -77,6 +78,7 @@ def is_headline_like(line: str) -> bool:
     return max(cue_shares([t.lower() for t in tokens])) < 0.34 and not BYLINE.match(stripped)
 
 
+@lru_cache(maxsize=1 << 16)  # asked again for the same lines in every round
 def split_site_suffix(line: str) -> tuple[str, str] | None:
     """("Headline", "Site") of a page-title line "Headline | Site", else None."""
     match = SITE_SUFFIX.search(line.strip())
@@ -86,6 +88,7 @@ def split_site_suffix(line: str) -> tuple[str, str] | None:
     return (headline, match.group("site").strip()) if TOKEN.search(headline) else None
 
 
+@lru_cache(maxsize=1 << 16)  # asked again for the same lines in every round
 def is_headline_candidate(line: str) -> bool:
     """A line that can be a headline: headline-shaped, no date, no credit or caption.
 
@@ -109,15 +112,35 @@ def page_title_keys(lines: list[str]) -> dict[str, int]:
     return keys
 
 
+@lru_cache(maxsize=1 << 16)
+def is_byline_or_date(line: str) -> bool:
+    """A byline, or a line with a date or time in it."""
+    return bool(BYLINE.match(line.strip()) or DATE_OR_TIME.search(line))
+
+
 def is_followed_by_byline_or_date(lines: list[str], index: int) -> bool:
     """Whether a byline or a date comes within a few lines under line `index`."""
-    below = lines[index + 1: index + 1 + FOLLOWER_LINES]
-    return any(BYLINE.match(line.strip()) or DATE_OR_TIME.search(line) for line in below)
+    return any(map(is_byline_or_date, lines[index + 1: index + 1 + FOLLOWER_LINES]))
+
+
+@lru_cache(maxsize=1 << 16)
+def word_count(line: str) -> int:
+    """Words (\\w+ tokens) in a line."""
+    return len(TOKEN.findall(line))
+
+
+@lru_cache(maxsize=1 << 16)
+def line_shape_score(line: str) -> float:
+    """The part of the headline score that depends on the line alone: long, few cue words."""
+    tokens = [t.lower() for t in TOKEN.findall(line)]
+    score = LENGTH_WEIGHT * min(len(tokens), LENGTH_WORDS) / LENGTH_WORDS
+    score -= CUE_WEIGHT * max(cue_shares(tokens))
+    return score
 
 
 def is_repeated_nearby(lines: list[str], index: int) -> bool:
     """Whether a line of some length occurs again within REPEAT_DISTANCE lines of itself."""
-    if len(TOKEN.findall(lines[index])) < MIN_REPEATED_WORDS:
+    if word_count(lines[index]) < MIN_REPEATED_WORDS:
         return False
     key = line_key(lines[index])
     nearby = range(max(0, index - REPEAT_DISTANCE), min(len(lines), index + REPEAT_DISTANCE + 1))
@@ -126,9 +149,7 @@ def is_repeated_nearby(lines: list[str], index: int) -> bool:
 
 def headline_score(lines: list[str], index: int, first: int, titled: dict[str, int]) -> float:
     """How much the page says line `index` is its headline (see the module docstring)."""
-    tokens = [t.lower() for t in TOKEN.findall(lines[index])]
-    score = LENGTH_WEIGHT * min(len(tokens), LENGTH_WORDS) / LENGTH_WORDS
-    score -= CUE_WEIGHT * max(cue_shares(tokens))
+    score = line_shape_score(lines[index])
     score -= abs(first - index) / (2 * MAX_LOOKBACK)
     if line_key(lines[index]) in titled:
         score += PAGE_TITLE_BONUS

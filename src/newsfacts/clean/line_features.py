@@ -6,28 +6,37 @@ import json
 import math
 import re
 from collections import Counter
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
+from itertools import repeat
 
 import numpy as np
 
+from newsfacts.clean.char_classes import ALPHA, DECIMAL, DIGIT, LOWER, UPPER, WORD, class_bits
+from newsfacts.clean.page_scan import PageText
+
 TOKEN = re.compile(r"\w+")
-IMAGE_PLACEHOLDER = re.compile(r"^images?_\d+$")
+# Whitespace inside a line. The patterns below are also run over a whole page at once (one
+# line per "\n", MULTILINE anchors), so none of them may match across a line break; on a
+# single line they behave as with \s.
+SPACE = r"[^\S\n]"
+IMAGE_PLACEHOLDER = re.compile(r"^images?_\d+$", re.MULTILINE)
 SEPARATORS = re.compile(r"[|»›•·©▶►→←«‹]")
 DATE_OR_TIME = re.compile(
-    r"\b(?:\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-    r"[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})",
-    re.IGNORECASE,
+    rf"\b(?:\d{{1,2}}:\d{{2}}{SPACE}*(?:[ap]\.?m\.?)?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov"
+    rf"|dec)[a-z]*\.?{SPACE}+\d{{1,2}},?{SPACE}+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})",
+    re.IGNORECASE | re.MULTILINE,
 )
-BYLINE = re.compile(r"^(?:by|von|par|por|di)\s+\S", re.IGNORECASE)
+BYLINE = re.compile(rf"^(?:by|von|par|por|di){SPACE}+\S", re.IGNORECASE | re.MULTILINE)
 LEGAL = re.compile(r"©|\bcopyright\b|all rights reserved|terms of (?:use|service)|privacy policy",
                    re.IGNORECASE)
 # "Alex on September 17, 2018 at 6:34 am said:", "Reply", "12 comments": a comment thread.
 COMMENT_MARKER = re.compile(
-    r"(?:\b(?:said|says|wrote|writes|commented)\s*:?\s*$|^(?:reply|report|report abuse|"
-    r"log in to reply|\d+\s+(?:comments?|replies|responses))\s*$|^comments?\s*(?:\(\d+\))?$|"
-    r"\bcomments are closed\b|^leave a (?:comment|reply)\b|^(?:\d+\s+)?(?:likes?|points?)$)",
-    re.IGNORECASE,
+    rf"(?:\b(?:said|says|wrote|writes|commented){SPACE}*:?{SPACE}*$|^(?:reply|report|report abuse|"
+    rf"log in to reply|\d+{SPACE}+(?:comments?|replies|responses)){SPACE}*$|^comments?{SPACE}*"
+    rf"(?:\(\d+\))?$|\bcomments are closed\b|^leave a (?:comment|reply)\b|^(?:\d+{SPACE}+)?"
+    rf"(?:likes?|points?)$)",
+    re.IGNORECASE | re.MULTILINE,
 )
 TERMINAL = frozenset(".!?…\"”’'):;")
 
@@ -97,19 +106,17 @@ def cue_shares(lowered: list[str]) -> list[float]:
 
 
 DUPLICATE_COLUMN = BASE_FEATURES.index("is_duplicate")
+# page_statistics columns: BASE_FEATURES less is_duplicate (it depends on the page)
+STATISTICS_NAMES = tuple(name for name in BASE_FEATURES if name != "is_duplicate")
+STATISTICS_CUE_COLUMNS = [STATISTICS_NAMES.index(f"cue_{group}") for group in CUE_GROUPS]
 
 
-def base_features(line: str, duplicate: bool) -> list[float]:
-    """Features of one line on its own (order: BASE_FEATURES)."""
-    features = list(line_statistics(line.strip()))
-    features.insert(DUPLICATE_COLUMN, float(duplicate))
-    return features
-
-
-@lru_cache(maxsize=1 << 16)
 def line_statistics(stripped: str) -> tuple[float, ...]:
-    """The features of a stripped line that do not depend on the page (cached: menus repeat,
-    and each cleaning round sees the same lines again)."""
+    """The features of a stripped line that do not depend on the page (STATISTICS_NAMES).
+
+    The definition, line by line; the cleaner computes the same numbers for a whole page at
+    once with `page_statistics`.
+    """
     tokens = TOKEN.findall(stripped)
     n_chars = len(stripped)
     n_tokens = len(tokens)
@@ -141,31 +148,133 @@ def line_statistics(stripped: str) -> tuple[float, ...]:
     )
 
 
-def _shift(column: np.ndarray, offset: int, fill: float = -1.0) -> np.ndarray:
-    """column[i + offset] for each i, `fill` past either end."""
-    out = np.full_like(column, fill)
-    if offset > 0:
-        out[:-offset] = column[offset:]
-    elif offset < 0:
-        out[-offset:] = column[:offset]
-    else:
-        out[:] = column
+@cache
+def cue_table() -> tuple[dict[str, int], np.ndarray]:
+    """Cue word -> row number (from 1), and rows of 0/1 group membership (row 0: no cue)."""
+    index = cue_index()
+    rows = np.zeros((len(index) + 1, len(CUE_GROUPS)))
+    for row, groups in enumerate(index.values(), start=1):
+        rows[row, list(groups)] = 1.0
+    return {word: row for row, word in enumerate(index, start=1)}, rows
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """numerator / denominator, 0.0 where the denominator is 0."""
+    out = np.zeros(len(numerator))
+    np.divide(numerator, denominator, out=out, where=denominator > 0)
     return out
 
 
-def line_features(lines: list[str]) -> np.ndarray:
-    """The feature matrix of a page's non-blank lines (one row per line, FEATURE_NAMES)."""
-    counts = Counter(line.strip() for line in lines)
-    base = np.array(
-        [base_features(line, counts[line.strip()] > 1) for line in lines], dtype=np.float64
-    ).reshape(len(lines), len(BASE_FEATURES))
+TERMINAL_CODES = np.array(sorted(map(ord, TERMINAL)), dtype=np.uint32)
+# Lower-case strings one of which every match of a pattern contains, ignoring case as
+# re.IGNORECASE does: only lines with one of them are scanned (PageText.lines_containing).
+LEGAL_NEEDLES = ("©", "copyright", "all rights reserved", "terms of use", "terms of service",
+                 "privacy policy")
+COMMENT_MARKER_NEEDLES = ("said", "says", "wrote", "writes", "comment", "repl", "report",
+                          "respons", "leave a", "like", "point")
+
+
+def lowered_tokens(page: PageText) -> list[str]:
+    """`[t.lower() for t in TOKEN.findall(page.text)]`, from the page's character classes:
+    non-word characters become spaces, and one lower() and split() do the rest (a space
+    is not case-ignorable, so a final sigma is lowered as within its own token)."""
+    word = (page.bits & WORD) > 0
+    spaced = np.where(word, page.codes, 32).astype(np.uint32).tobytes()
+    return spaced.decode("utf-32-le", "surrogatepass").lower().split()
+
+
+def page_statistics(stripped: list[str]) -> np.ndarray:
+    """`line_statistics` of every (stripped) line of a page, computed for the page at once.
+
+    Same numbers as calling `line_statistics` line by line (tests/test_line_classifier.py
+    checks it on real pages and on Hypothesis text), but each pattern scans the page once,
+    the slow ones only the lines that can match, and character classes come from numpy
+    (clean/page_scan.py, clean/char_classes.py).
+    """
+    n = len(stripped)
+    if not n:
+        return np.zeros((0, len(STATISTICS_NAMES)))
+    page = PageText.of(stripped)
+    codes, bits, lengths = page.codes, page.bits, page.lengths
+    word = (bits & WORD) > 0
+    token_start = word.copy()
+    token_start[1:] &= ~word[:-1]
+    upper = (bits & UPPER) > 0
+    letters = page.per_line((bits & ALPHA) > 0)
+    n_tokens = page.per_line(token_start)
+    capitalised = page.per_line(token_start & upper)
+    token_lines = page.line_of(np.flatnonzero(token_start))
+    lowered = lowered_tokens(page)
+    stop = np.fromiter(map(stopwords().__contains__, lowered), dtype=bool, count=len(lowered))
+    cue_rows, cue_groups = cue_table()
+    cue_ids = np.fromiter(map(cue_rows.get, lowered, repeat(0)), dtype=np.intp,
+                          count=len(lowered))
+    hits = cue_ids > 0
+    cue_counts = np.zeros((n, len(CUE_GROUPS)))
+    np.add.at(cue_counts, token_lines[hits], cue_groups[cue_ids[hits]])
+    nonempty = lengths > 0
+    first = codes[np.minimum(page.starts, len(codes) - 1)] if len(codes) else np.zeros(n, int)
+    last = codes[np.maximum(page.ends - 1, 0)] if len(codes) else np.zeros(n, int)
+    ends_terminal = nonempty & np.isin(last, TERMINAL_CODES)
+    starts_lower = nonempty & ((class_bits(first) & LOWER) > 0)
+    return np.column_stack([
+        np.log1p(lengths),
+        np.log1p(n_tokens),
+        ends_terminal,
+        _ratio(capitalised, n_tokens),
+        _ratio(page.per_line((bits & DIGIT) > 0), lengths),
+        _ratio(letters, lengths),
+        _ratio(np.bincount(token_lines, weights=stop, minlength=n), n_tokens),
+        _ratio(page.per_line(codes == ord(",")), n_tokens),
+        page.lines_matching(SEPARATORS),
+        page.lines_matching(IMAGE_PLACEHOLDER),
+        _ratio(page.per_line(word), n_tokens),
+        starts_lower,
+        # every alternative of DATE_OR_TIME has a \d
+        page.lines_matching(DATE_OR_TIME, page.per_line((bits & DECIMAL) > 0) > 0),
+        page.lines_matching(BYLINE),
+        page.lines_matching(LEGAL, page.lines_containing(LEGAL_NEEDLES)),
+        _ratio(page.per_line(upper), letters),
+        page.lines_matching(COMMENT_MARKER, page.lines_containing(COMMENT_MARKER_NEEDLES)),
+        (n_tokens >= 3) & (n_tokens <= 14) & ~ends_terminal & (capitalised >= n_tokens / 2),
+        *_ratio_columns(cue_counts, n_tokens),
+    ]).astype(np.float64).reshape(n, len(STATISTICS_NAMES))
+
+
+def _ratio_columns(counts: np.ndarray, denominator: np.ndarray) -> list[np.ndarray]:
+    """Each column of `counts` divided by `denominator` (0.0 where it is 0)."""
+    return [_ratio(counts[:, k], denominator) for k in range(counts.shape[1])]
+
+
+def shifted(columns: np.ndarray, offsets: tuple[int, ...], fill: float = -1.0) -> list[np.ndarray]:
+    """For each offset, the rows columns[i + offset] for each i, `fill` past either end."""
+    n = len(columns)
+    reach = max(abs(o) for o in offsets)
+    pad = np.full((reach, columns.shape[1]), fill)
+    padded = np.concatenate([pad, columns, pad])
+    return [padded[reach + o: reach + o + n] for o in offsets]
+
+
+NEIGHBOUR_COLUMNS = [BASE_FEATURES.index(name) for name in NEIGHBOUR_FEATURES]
+
+
+def line_features(lines: list[str], statistics: np.ndarray | None = None) -> np.ndarray:
+    """The feature matrix of a page's non-blank lines (one row per line, FEATURE_NAMES).
+
+    `statistics` are the lines' `page_statistics` when the caller has them already (each
+    cleaning round sees a subset of the lines of the round before).
+    """
     if not lines:
         return np.zeros((0, len(FEATURE_NAMES)))
+    stripped = [line.strip() for line in lines]
+    counts = Counter(stripped)
+    duplicate = np.fromiter(map(counts.__getitem__, stripped), dtype=np.int64,
+                            count=len(lines)) > 1
+    if statistics is None:
+        statistics = page_statistics(stripped)
+    base = np.insert(statistics, DUPLICATE_COLUMN, duplicate, axis=1)
     index = {name: i for i, name in enumerate(BASE_FEATURES)}
-    neighbours = [
-        _shift(base[:, index[name]], offset)
-        for offset in NEIGHBOUR_OFFSETS for name in NEIGHBOUR_FEATURES
-    ]
+    neighbours = shifted(base[:, NEIGHBOUR_COLUMNS], NEIGHBOUR_OFFSETS)
     markers = base[:, index["is_comment_marker"]]
     return np.column_stack([
         base, *neighbours, *context_features(base[:, index["log_tokens"]]),
@@ -216,14 +325,12 @@ def context_features(log_tokens: np.ndarray) -> list[np.ndarray]:
 
 def run_lengths(flags: np.ndarray) -> np.ndarray:
     """For each position, the length of the run of equal flags it belongs to (0 if unflagged)."""
-    out = np.zeros(len(flags))
-    start = 0
-    for i in range(1, len(flags) + 1):
-        if i == len(flags) or flags[i] != flags[start]:
-            if flags[start]:
-                out[start:i] = i - start
-            start = i
-    return out
+    flags = np.asarray(flags, dtype=bool)
+    if not len(flags):
+        return np.zeros(0)
+    bounds = np.concatenate([[0], np.flatnonzero(flags[1:] != flags[:-1]) + 1, [len(flags)]])
+    lengths = np.diff(bounds)
+    return np.where(flags, np.repeat(lengths, lengths), 0).astype(np.float64)
 
 
 STAGE2_OFFSETS = (-6, -5, -4, -3, -2, -1, 1, 2, 3, 4, 5, 6)
@@ -241,7 +348,7 @@ STAGE2_FEATURE_NAMES = (
 def stage2_features(features: np.ndarray, p: np.ndarray) -> np.ndarray:
     """Stage-2 input: a line's features plus the stage-1 probabilities around it and page-wide."""
     n = len(p)
-    columns = [p, *(_shift(p, o) for o in STAGE2_OFFSETS)]
+    columns = [p, *(column[:, 0] for column in shifted(p[:, None], STAGE2_OFFSETS))]
     columns += [window_sum(p, r) / window_sum(np.ones(n), r) for r in STAGE2_RADII]
     cumulative = np.cumsum(p)
     total = max(float(cumulative[-1]), 1e-9) if n else 1e-9
