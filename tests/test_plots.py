@@ -54,7 +54,8 @@ def test_seed_release_has_the_three_plots_listed_and_described(seed_release: Pat
         assert f"]({name})" in card and f"  {name}\n" in sums
         assert described[name]  # the alt text, which the catalog page shows
     assert described[ARTICLES_PLOT] == "Bar chart of 2 articles per year from 2017 to 2018."
-    assert "RU to VE: 3; RU and VE: 2; VE to RU: 4; VE to TR: 1" in described[NETWORK_PLOT]
+    assert ("RU to VE: 3; RU and VE: 6; TR and VE: 1; VE to RU: 4; VE to TR: 2"
+            in described[NETWORK_PLOT])
     assert "Not shown: 1 event within one country" in described[NETWORK_PLOT]
     assert "No plots yet" not in card
 
