@@ -313,11 +313,13 @@ def release_writer(tables: dict[str, pa.Table], reports: dict[str, dict[str, Any
     from newsfacts.publish.csv import write_csv
     from newsfacts.publish.jsonld import dataset_graph, write_jsonld
     from newsfacts.publish.parquet import write_release_parquet
+    from newsfacts.publish.release import kill_point
     from newsfacts.schemas import load_schemas
 
     def write(folder: Path) -> None:
         for name, table in tables.items():
             write_csv(table, folder / f"{name}.csv")
+        kill_point("data-files")  # test hook: half the data files written
         write_release_parquet(folder, load_schemas(), tables, partition_rows)
         write_jsonld(dataset_graph(load_schemas(), tables), folder / "newsfacts.jsonld")
         (folder / "validation.json").write_text(
