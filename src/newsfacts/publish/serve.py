@@ -1,10 +1,15 @@
-"""Serve the publish root on localhost (http.server), with `Range: bytes=N-` for resuming."""
+"""Serve the publish root on localhost (http.server), with `Range: bytes=N-` for resuming.
+
+Only the published tree is served: a path with a hidden segment (`.staging-*` folders of a
+release being written, locks, temporary files) is 404, and folders are not listed
+(catalog.json and index.html are the listing)."""
 
 from __future__ import annotations
 
 import functools
 import re
 import shutil
+import urllib.parse
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -18,10 +23,24 @@ class DatasetHandler(SimpleHTTPRequestHandler):
 
     quiet = False
 
+    def hidden(self) -> bool:
+        """Whether the request names a hidden file or folder (or goes through one)."""
+        path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
+        return any(part.startswith(".") for part in path.split("/") if part)
+
+    def send_head(self) -> Any:
+        if self.hidden():
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return None
+        return super().send_head()
+
+    def list_directory(self, path: Any) -> None:
+        self.send_error(HTTPStatus.NOT_FOUND, "No folder listings: see catalog.json")
+
     def do_GET(self) -> None:
         match = RANGE.match(self.headers.get("Range", ""))
         path = Path(self.translate_path(self.path))
-        if not match or not path.is_file():
+        if not match or not path.is_file() or self.hidden():
             super().do_GET()
             return
         size = path.stat().st_size
