@@ -34,14 +34,16 @@ def publish(items: list[pipeline.Item], results: list[BatchResult], out: Path,
 def build(source: str | Path = "seeds", out: Path = Path("datasets"),
           batch_size: int = pipeline.DEFAULT_BATCH_SIZE, sources_file: Path | None = None,
           offline: bool = False,
-          partition_rows: int = pipeline.DEFAULT_PARTITION_ROWS) -> pipeline.BuildSummary:
+          partition_rows: int = pipeline.DEFAULT_PARTITION_ROWS,
+          csv_safe: bool = False) -> pipeline.BuildSummary:
     """Build and publish a release of the dataset from a source: a name in sources.toml,
-    or a folder / .jsonl / .warc path. `offline` reads a feed from the raw store only."""
+    or a folder / .jsonl / .warc path. `offline` reads a feed from the raw store only;
+    `csv_safe` makes CSV text cells spreadsheet-safe."""
     spec = resolve_source(source, sources_file)
     items = ingest(spec, offline)
     results = process.map(pipeline.make_batches(items, batch_size)).result()
     return publish(items, results, out,
-                   pipeline.build_settings(spec, batch_size, partition_rows))
+                   pipeline.build_settings(spec, batch_size, partition_rows, csv_safe))
 
 
 def main() -> None:
@@ -55,10 +57,12 @@ def main() -> None:
     parser.add_argument("--offline", action="store_true",
                         help="read feeds from the raw store only (a rebuild, no network)")
     parser.add_argument("--partition-rows", type=int, default=pipeline.DEFAULT_PARTITION_ROWS)
+    parser.add_argument("--csv-safe", action="store_true",
+                        help="spreadsheet-safe CSV text cells (see newsfacts build --help)")
     args = parser.parse_args()
     summary = build(source=args.source, out=args.out, batch_size=args.batch_size,
                     sources_file=args.sources, offline=args.offline,
-                    partition_rows=args.partition_rows)
+                    partition_rows=args.partition_rows, csv_safe=args.csv_safe)
     print(pipeline.format_summary(summary))
 
 

@@ -46,10 +46,14 @@ def build(
     offline: Annotated[
         bool, typer.Option(help="Read feeds from the raw store only: a rebuild, no network.")
     ] = False,
+    csv_safe: Annotated[bool, typer.Option(
+        "--csv-safe", help="Prefix CSV text cells starting with = + - @ tab or CR with ' so "
+                           "spreadsheets do not run them as formulas (Parquet and JSON-LD "
+                           "keep the exact text).")] = False,
 ) -> None:
     """Run ingest → clean → extract → validate → publish without Prefect.
 
-    Example: newsfacts build --source seeds --out datasets
+    Example: newsfacts build --source seeds --out datasets [--csv-safe]
     """
     from newsfacts.pipeline import ReleaseBlocked, format_summary, run_build
     from newsfacts.publish.metadata import InvalidRelease
@@ -64,7 +68,7 @@ def build(
 
         try:
             summary = run_build(spec, out, batch_size, on_batch=on_batch, offline=offline,
-                                partition_rows=partition_rows)
+                                partition_rows=partition_rows, csv_safe=csv_safe)
         except (ReleaseBlocked, InvalidRelease) as blocked:
             console.print(f"[red]{blocked}[/red]\nNothing was published; latest is unchanged.")
             raise typer.Exit(code=2) from None

@@ -306,10 +306,11 @@ def validate_tables(
 
 
 def release_writer(tables: dict[str, pa.Table], reports: dict[str, dict[str, Any]],  # type: ignore[no-untyped-def]
-                   partition_rows: int):
+                   partition_rows: int, csv_safe: bool = False):
     """A function that writes the data files of a release into a folder (their hashes are
     the release's content; the metadata describing them comes after: publish/metadata.py).
-    Parquet tables with more than `partition_rows` rows are split by year (publish/parquet.py)."""
+    Parquet tables with more than `partition_rows` rows are split by year (publish/parquet.py);
+    `csv_safe` makes the CSV text cells spreadsheet-safe (publish/csv.py)."""
     from newsfacts.publish.csv import write_csv
     from newsfacts.publish.jsonld import dataset_graph, write_jsonld
     from newsfacts.publish.parquet import write_release_parquet
@@ -318,7 +319,7 @@ def release_writer(tables: dict[str, pa.Table], reports: dict[str, dict[str, Any
 
     def write(folder: Path) -> None:
         for name, table in tables.items():
-            write_csv(table, folder / f"{name}.csv")
+            write_csv(table, folder / f"{name}.csv", csv_safe)
         kill_point("data-files")  # test hook: half the data files written
         write_release_parquet(folder, load_schemas(), tables, partition_rows)
         write_jsonld(dataset_graph(load_schemas(), tables), folder / "newsfacts.jsonld")
@@ -385,10 +386,11 @@ def publish(
         },
         "inputs": input_manifest(items),
     }
+    csv_safe = bool(settings.get("csv_safe"))
     write_files = release_writer(
-        tables, reports, settings.get("parquet_partition_rows", DEFAULT_PARTITION_ROWS))
+        tables, reports, settings.get("parquet_partition_rows", DEFAULT_PARTITION_ROWS), csv_safe)
     release = publish_release(out_root, DATASET, write_files, run_info,
-                              write_metadata=metadata_writer(load_schemas(), tables))
+                              write_metadata=metadata_writer(load_schemas(), tables, csv_safe))
     write_catalog(out_root)  # after `latest` moved: the catalog lists only placed releases
     return BuildSummary(
         dataset=DATASET,
@@ -402,12 +404,13 @@ def publish(
 
 
 def build_settings(source: Source | Path, batch_size: int,
-                   partition_rows: int = DEFAULT_PARTITION_ROWS) -> dict[str, Any]:
+                   partition_rows: int = DEFAULT_PARTITION_ROWS,
+                   csv_safe: bool = False) -> dict[str, Any]:
     """Settings recorded in run.json: only what does not depend on the machine (a source by
     its name: a folder's own name, not its path; never whether a feed was read offline)."""
     source = as_source(source)
     return {"source": source.name, "source_kind": source.kind, "batch_size": batch_size,
-            "parquet_partition_rows": partition_rows}
+            "parquet_partition_rows": partition_rows, "csv_safe": csv_safe}
 
 
 def run_build(
@@ -417,6 +420,7 @@ def run_build(
     on_batch: Any = None,
     partition_rows: int = DEFAULT_PARTITION_ROWS,
     offline: bool = False,
+    csv_safe: bool = False,
 ) -> BuildSummary:
     """Ingest → clean → extract → validate → publish, without Prefect.
 
@@ -433,7 +437,7 @@ def run_build(
         if on_batch is not None:
             on_batch(done, len(batches))
     return publish(items, BatchResult.merge(results), out_root,
-                   build_settings(source, batch_size, partition_rows))
+                   build_settings(source, batch_size, partition_rows, csv_safe))
 
 
 def format_summary(summary: BuildSummary) -> str:
