@@ -20,7 +20,7 @@ from newsfacts.publish.release import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCK = ".lock"
+LEFT_ALONE = {".lock", ".state"}  # locks, and the incremental state (issue-incr), not leftovers
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class RootState:
     latest: str | None  # the `latest` symlink
     latest_file: str | None  # latest.json's version
     catalog: list[str] | None  # the versions catalog.json lists (None: no catalog yet)
-    hidden: list[str]  # hidden names in the dataset folder and the root, locks left out
+    hidden: list[str]  # hidden names in the dataset folder and the root but LEFT_ALONE
 
 
 def verify_release(folder: Path) -> None:
@@ -80,7 +80,7 @@ def check_root(out: Path, dataset: str = "newsfacts",
         assert (out / "index.html").read_text(encoding="utf-8").endswith("</html>\n")
     hidden = sorted(
         f"{where.name}/{p.name}" for where in (out, folder) if where.is_dir()
-        for p in where.iterdir() if p.name.startswith(".") and p.name != LOCK)
+        for p in where.iterdir() if p.name.startswith(".") and p.name not in LEFT_ALONE)
     return RootState(versions, latest, latest_file, catalog, hidden)
 
 
