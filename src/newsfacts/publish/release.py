@@ -197,8 +197,8 @@ def recover_interrupted(root: Path, dataset: str) -> None:
     moving `latest` and `latest.json` there, as it would have done."""
     for stale in root.glob(".staging-*"):
         shutil.rmtree(stale)
-    for tmp in (root / f".{LATEST}.tmp", root / f".{LATEST_FILE}.tmp"):
-        tmp.unlink(missing_ok=True)
+    for tmp in root.glob(".*.tmp"):  # `latest`, latest.json or the intent file, half made
+        tmp.unlink()
     intent = root / INTENT_FILE
     if intent.is_file():
         pending = json.loads(intent.read_text(encoding="utf-8"))
