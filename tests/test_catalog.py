@@ -102,7 +102,7 @@ def test_catalog_is_deterministic_and_rebuilt_by_the_command(root: Path) -> None
     result = CliRunner().invoke(app, ["catalog", "--root", str(root)])
     assert result.exit_code == 0, result.output
     assert {n: (root / n).read_bytes() for n in before} == before
-    assert not [p for p in root.iterdir() if p.name.startswith(".") and p.name != ".lock"]
+    assert not [p for p in root.iterdir() if p.name.startswith(".")]
 
 
 def test_index_page_is_static_with_previews_and_links(root: Path) -> None:

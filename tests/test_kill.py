@@ -95,7 +95,7 @@ LOOP = """
 import sys
 from pathlib import Path
 from newsfacts.publish.catalog import write_catalog
-from newsfacts.publish.release import publish_release
+from newsfacts.publish.release import folder_lock, publish_release
 out, run = Path(sys.argv[1]), sys.argv[2]
 
 def writer(tag):
@@ -107,7 +107,8 @@ def writer(tag):
 print("ready", flush=True)
 for n in range(1_000_000):
     publish_release(out, "ds", writer(f"{run}-{n}"), {"run": run, "n": n})
-    write_catalog(out)
+    with folder_lock(out):
+        write_catalog(out)
 """
 RANDOM_KILLS = 25
 

@@ -168,9 +168,11 @@ def catalog(
     Example: newsfacts catalog --root datasets
     """
     from newsfacts.publish.catalog import write_catalog
+    from newsfacts.publish.release import folder_lock
 
     require_folder(root, "--root")
-    releases = write_catalog(root)
+    with folder_lock(root):  # a build writing the catalog at the same time waits, or we do
+        releases = write_catalog(root)
     typer.echo(f"{root}/catalog.json and index.html: {len(releases)} release(s)")
 
 

@@ -372,7 +372,7 @@ def publish(
     """Validate the batch results and publish them as a release of the dataset."""
     from newsfacts.publish.catalog import write_catalog
     from newsfacts.publish.metadata import metadata_writer
-    from newsfacts.publish.release import publish_release
+    from newsfacts.publish.release import folder_lock, publish_release
     from newsfacts.schemas import load_schemas
 
     tables, reports = validate_tables(batch_to_tables(result))
@@ -391,7 +391,10 @@ def publish(
         tables, reports, settings.get("parquet_partition_rows", DEFAULT_PARTITION_ROWS), csv_safe)
     release = publish_release(out_root, DATASET, write_files, run_info,
                               write_metadata=metadata_writer(load_schemas(), tables, csv_safe))
-    write_catalog(out_root)  # after `latest` moved: the catalog lists only placed releases
+    # After `latest` moved, so the catalog lists only placed releases; under a lock on the
+    # root, so a slower run cannot overwrite it with a scan that misses a newer release.
+    with folder_lock(out_root):
+        write_catalog(out_root)
     return BuildSummary(
         dataset=DATASET,
         version=release.version,

@@ -3,7 +3,8 @@
 Both list every release of every dataset under the root with each file's size, sha256, format
 and a link relative to the root, so the folder works from any static web host. They are a pure
 function of the files on disk (no timestamps): rebuilding gives the same bytes. Writers hold
-a lock on the root, so the last one to write has seen every release placed before it.
+`release.folder_lock` on the root, so the last one to write has seen every release placed
+before it.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from newsfacts.publish.release import (
     kill_point,
     latest_version,
     list_versions,
-    publish_lock,
     release_files,
 )
 
@@ -360,14 +360,13 @@ def write_atomic(path: Path, text: str) -> None:
 
 def write_catalog(root: Path) -> list[CatalogRelease]:
     """Rebuild catalog.json and index.html at the publish root; returns what they list.
-    Temporary files left by a writer that was killed are removed first."""
-    with publish_lock(root):
-        for stale in (*root.glob(f".{CATALOG_FILE}.*"), *root.glob(f".{INDEX_FILE}.*")):
-            stale.unlink()
-        releases, latest = scan_root(root)
-        document = catalog_document(releases, latest)
-        write_atomic(root / CATALOG_FILE,
-                     json.dumps(document, ensure_ascii=False, indent=2) + "\n")
-        write_atomic(root / INDEX_FILE, index_page(root, releases, latest))
-        fsync_path(root)
+    Temporary files left by a writer that was killed are removed first, so call it holding
+    `folder_lock(root)` (pipeline.publish and the `catalog` command do)."""
+    for stale in (*root.glob(f".{CATALOG_FILE}.*"), *root.glob(f".{INDEX_FILE}.*")):
+        stale.unlink()
+    releases, latest = scan_root(root)
+    document = catalog_document(releases, latest)
+    write_atomic(root / CATALOG_FILE, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    write_atomic(root / INDEX_FILE, index_page(root, releases, latest))
+    fsync_path(root)
     return releases

@@ -87,6 +87,17 @@ def publish_lock(root: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive flock on a folder itself (no lock file left in it); others wait."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
 def kill_point(name: str) -> None:
     """Test hook (tests/test_kill.py): SIGKILL this process here when the environment variable
     NEWSFACTS_TEST_KILL_AT is `name`; nothing otherwise."""
