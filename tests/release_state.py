@@ -4,8 +4,10 @@ kill and concurrency tests. Not a test module."""
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -51,7 +53,7 @@ def check_root(out: Path, dataset: str = "newsfacts",
                verified: set[str] | None = None) -> RootState:
     """Assert the invariants of a publish root and return its state: every version folder is a
     complete release; `latest`, `latest.json` and the catalog point only at those (or are
-    absent); catalog.json and index.html are whole documents. Versions in `verified` (which
+    absent); catalog.json and index.html are each whole or absent. Versions in `verified` (which
     gets the ones checked now) are not checked again."""
     folder = out / dataset
     versions = list_versions(folder)
@@ -77,7 +79,12 @@ def check_root(out: Path, dataset: str = "newsfacts",
         for entry in document["dataset"]:
             for item in entry["distribution"]:
                 assert file_sha256(out / item["contentUrl"]) == item["sha256"], item
-        assert (out / "index.html").read_text(encoding="utf-8").endswith("</html>\n")
+    if (out / "index.html").exists():  # whole; a kill between the two files may leave it
+        # older than catalog.json, or absent after the very first catalog.json
+        page = (out / "index.html").read_text(encoding="utf-8")
+        assert page.endswith("</html>\n")
+        for link in re.findall(r'(?:href|src)="([^"]+)"', page):
+            assert (out / html.unescape(link)).is_file(), f"index.html links to {link}"
     hidden = sorted(
         f"{where.name}/{p.name}" for where in (out, folder) if where.is_dir()
         for p in where.iterdir() if p.name.startswith(".") and p.name not in LEFT_ALONE)

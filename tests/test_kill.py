@@ -86,6 +86,7 @@ def test_a_build_killed_at_each_step_of_publishing(seeds_dir: Path, tmp_path: Pa
     state = check_root(out)
     assert state == RootState(["v0001", "v0002", "v0003", "v0004"], "v0004", "v0004",
                               ["v0001", "v0002", "v0003", "v0004"], [])
+    assert (out / "index.html").is_file()
     assert {folder: snapshot(folder) for folder in inputs} == inputs  # inputs untouched
 
 
@@ -149,5 +150,5 @@ def test_publishers_killed_at_random_moments(tmp_path: Path) -> None:
     assert finish.returncode == 0, finish.stderr
     state = check_root(out, "ds")
     assert state.hidden == [] and state.latest == state.latest_file == state.versions[-1]
-    assert state.catalog == state.versions
+    assert state.catalog == state.versions and (out / "index.html").is_file()
     print(f"{RANDOM_KILLS} kills, {len(state.versions)} releases; where: {seen}")
