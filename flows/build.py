@@ -51,14 +51,14 @@ def build(source: str | Path = "seeds", out: Path = Path("datasets"),
           batch_size: int = pipeline.DEFAULT_BATCH_SIZE, sources_file: Path | None = None,
           offline: bool = False, partition_rows: int = pipeline.DEFAULT_PARTITION_ROWS,
           full_refresh: bool = False, state: Path | None = None,
-          wait_for_lock: bool = True) -> pipeline.BuildSummary:
+          wait_for_lock: bool = True, csv_safe: bool = False) -> pipeline.BuildSummary:
     """Build and publish a release of the dataset from a source: a name in sources.toml,
     or a folder / .jsonl / .warc path. `offline` reads a feed from the raw store only.
     Only new or changed articles are processed unless `full_refresh` (state:
-    OUT/.state/newsfacts.sqlite)."""
+    OUT/.state/newsfacts.sqlite); `csv_safe` makes CSV text cells spreadsheet-safe."""
     spec = resolve_source(source, sources_file)
     items = ingest(spec, offline)
-    settings = pipeline.build_settings(spec, batch_size, partition_rows)
+    settings = pipeline.build_settings(spec, batch_size, partition_rows, csv_safe)
     plan = incremental.plan_build(items, out, settings, full_refresh, state)
     batches = process.map(pipeline.make_batches(plan.to_process, batch_size))
     for done in as_completed(batches):  # stored as each batch ends: a retry resumes there
@@ -110,6 +110,8 @@ def main() -> None:
                         help="worker processes of the LocalCluster (one thread each)")
     parser.add_argument("--no-wait", dest="wait_for_lock", action="store_false",
                         help="exit with status 3 if another run is publishing to --out")
+    parser.add_argument("--csv-safe", action="store_true",
+                        help="spreadsheet-safe CSV text cells (see newsfacts build --help)")
     args = parser.parse_args()
     try:
         make_task_runner(args.task_runner, args.dask_address, args.dask_workers)
@@ -121,7 +123,7 @@ def main() -> None:
                                  sources_file=args.sources, offline=args.offline,
                                  partition_rows=args.partition_rows,
                                  full_refresh=args.full_refresh, state=args.state,
-                                 wait_for_lock=args.wait_for_lock)
+                                 wait_for_lock=args.wait_for_lock, csv_safe=args.csv_safe)
     except PublishLocked as locked:
         print(locked, file=sys.stderr)
         raise SystemExit(3) from None

@@ -6,6 +6,7 @@ import csv
 import json
 import shutil
 import threading
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -174,6 +175,25 @@ def test_server_serves_the_page_the_catalog_and_every_latest_file(
     status, tail = _get(url + "newsfacts/v0001/SHA256SUMS", {"Range": "bytes=10-"})
     assert status == 206
     assert tail == (root / "newsfacts" / "v0001" / "SHA256SUMS").read_bytes()[10:]
+
+
+@pytest.mark.parametrize("path", [
+    "newsfacts/.staging-abc/articles.csv", "newsfacts/%2Estaging-abc/articles.csv",
+    "newsfacts/.lock", "newsfacts/", "newsfacts/v0001/",
+])
+@pytest.mark.parametrize("ranged", [False, True])
+def test_hidden_names_and_folder_listings_are_not_served(
+        served: tuple[Path, str], path: str, ranged: bool) -> None:
+    """A release being written (`.staging-*`), locks and temporary files are never served,
+    nor listed; the published files are."""
+    root, url = served
+    staging = root / "newsfacts" / ".staging-abc"
+    staging.mkdir(exist_ok=True)
+    (staging / "articles.csv").write_text("half a table")
+    with pytest.raises(urllib.error.HTTPError) as err:
+        _get(url + path, {"Range": "bytes=2-"} if ranged else None)
+    assert err.value.code == 404
+    assert _get(url + "newsfacts/latest/SHA256SUMS")[0] == 200
 
 
 # ---------------------------------------------------------------- download

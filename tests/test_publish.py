@@ -162,3 +162,27 @@ def test_a_failing_writer_leaves_no_trace(tmp_path: Path) -> None:
     assert sorted(os.listdir(tmp_path / "ds")) == [".lock", "latest", "latest.json", "v0001"]
     assert latest_version(tmp_path / "ds") == "v0001"
     assert json.loads((tmp_path / "ds" / "latest.json").read_text())["version"] == "v0001"
+
+
+def test_the_next_publisher_cleans_up_and_finishes_a_killed_one(tmp_path: Path) -> None:
+    """What a SIGKILL can leave (tests/test_kill.py makes it for real): a staging folder,
+    half-made temporary files, and a release placed before `latest` moved."""
+    publish_release(tmp_path, "ds", _writer(b"one"), {})
+    root = tmp_path / "ds"
+    pointer = (root / "latest.json").read_text()
+    placed = publish_release(tmp_path, "ds", _writer(b"two"), {}).path
+    (root / "latest").unlink()  # back to the moment v0002 had been renamed into place
+    os.symlink("v0001", root / "latest")
+    (root / "latest.json").write_text(pointer)
+    (root / ".publishing.json").write_text(json.dumps(
+        {"version": "v0002", "content_sha256": json.loads(
+            (placed / "run.json").read_text())["content_sha256"]}))
+    (root / ".staging-dead").mkdir()
+    (root / ".staging-dead" / "data.txt").write_text("half")
+    os.symlink("v0001", root / ".latest.tmp")
+    (root / "..publishing.json.tmp").write_text('{"vers')
+    again = publish_release(tmp_path, "ds", _writer(b"two"), {})
+    assert (again.version, again.created) == ("v0002", False)  # finished, not published twice
+    assert latest_version(root) == "v0002"
+    assert json.loads((root / "latest.json").read_text())["version"] == "v0002"
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".")) == [".lock"]

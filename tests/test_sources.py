@@ -206,7 +206,7 @@ def test_a_feed_source_builds_then_rebuilds_from_the_store_alone(
                                "ingest/ingest_fetch_robots_disallowed": 1}
     run = json.loads((online.release_path / "run.json").read_text(encoding="utf-8"))
     assert run["settings"] == {"source": "loopback", "source_kind": "feed", "batch_size": 500,
-                               "parquet_partition_rows": 1_000_000}
+                               "parquet_partition_rows": 1_000_000, "csv_safe": False}
     assert [i["source_uri"] for i in run["inputs"]][:2] == [
         news_site.url("/broken.html"), news_site.url("/news/maduro.html")]
 

@@ -85,13 +85,17 @@ def build(
     dask_address: DaskAddressOption = None,
     dask_workers: DaskWorkersOption = 2,
     wait_for_lock: WaitForLockOption = True,
+    csv_safe: Annotated[bool, typer.Option(
+        "--csv-safe", help="Prefix CSV text cells starting with = + - @ tab or CR with ' so "
+                           "spreadsheets do not run them as formulas (Parquet and JSON-LD "
+                           "keep the exact text).")] = False,
 ) -> None:
     """Run ingest → clean → extract → validate → publish (without Prefect unless --task-runner
     dask, which runs the Prefect flow with its batches on Dask: the same files either way).
 
     Incremental: only new or changed articles are processed (see README, "Incremental runs").
 
-    Example: newsfacts build --source seeds --out datasets [--full-refresh] [--task-runner dask]
+    Example: newsfacts build --source seeds --out datasets [--full-refresh] [--csv-safe]
     """
     from newsfacts.pipeline import ReleaseBlocked, format_summary, run_build
     from newsfacts.publish.metadata import InvalidRelease
@@ -106,11 +110,13 @@ def build(
                 "dask", dask_address, dask_workers,
                 source=source if source is not None else spec.name, sources_file=sources,
                 out=out, batch_size=batch_size, offline=offline, partition_rows=partition_rows,
-                full_refresh=full_refresh, state=state, wait_for_lock=wait_for_lock)
+                full_refresh=full_refresh, state=state, wait_for_lock=wait_for_lock,
+                csv_safe=csv_safe)
         else:
             summary = build_with_progress(
                 spec, out, batch_size, run_build, offline=offline, partition_rows=partition_rows,
-                full_refresh=full_refresh, state_path=state, wait_for_lock=wait_for_lock)
+                full_refresh=full_refresh, state_path=state, wait_for_lock=wait_for_lock,
+                csv_safe=csv_safe)
     except (ReleaseBlocked, InvalidRelease) as blocked:
         console.print(f"[red]{blocked}[/red]\nNothing was published; latest is unchanged.")
         raise typer.Exit(code=2) from None
@@ -260,9 +266,11 @@ def catalog(
     Example: newsfacts catalog --root datasets
     """
     from newsfacts.publish.catalog import write_catalog
+    from newsfacts.publish.release import folder_lock
 
     require_folder(root, "--root")
-    releases = write_catalog(root)
+    with folder_lock(root):  # a build writing the catalog at the same time waits, or we do
+        releases = write_catalog(root)
     typer.echo(f"{root}/catalog.json and index.html: {len(releases)} release(s)")
 
 

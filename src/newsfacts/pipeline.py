@@ -313,18 +313,21 @@ def validate_tables(
 
 
 def release_writer(tables: dict[str, pa.Table], reports: dict[str, dict[str, Any]],  # type: ignore[no-untyped-def]
-                   partition_rows: int):
+                   partition_rows: int, csv_safe: bool = False):
     """A function that writes the data files of a release into a folder (their hashes are
     the release's content; the metadata describing them comes after: publish/metadata.py).
-    Parquet tables with more than `partition_rows` rows are split by year (publish/parquet.py)."""
+    Parquet tables with more than `partition_rows` rows are split by year (publish/parquet.py);
+    `csv_safe` makes the CSV text cells spreadsheet-safe (publish/csv.py)."""
     from newsfacts.publish.csv import write_csv
     from newsfacts.publish.jsonld import dataset_graph, write_jsonld
     from newsfacts.publish.parquet import write_release_parquet
+    from newsfacts.publish.release import kill_point
     from newsfacts.schemas import load_schemas
 
     def write(folder: Path) -> None:
         for name, table in tables.items():
-            write_csv(table, folder / f"{name}.csv")
+            write_csv(table, folder / f"{name}.csv", csv_safe)
+        kill_point("data-files")  # test hook: half the data files written
         write_release_parquet(folder, load_schemas(), tables, partition_rows)
         write_jsonld(dataset_graph(load_schemas(), tables), folder / "newsfacts.jsonld")
         (folder / "validation.json").write_text(
@@ -397,10 +400,11 @@ def publish(
         },
         "inputs": input_manifest(items),
     }
+    csv_safe = bool(settings.get("csv_safe"))
     write_files = release_writer(
-        tables, reports, settings.get("parquet_partition_rows", DEFAULT_PARTITION_ROWS))
+        tables, reports, settings.get("parquet_partition_rows", DEFAULT_PARTITION_ROWS), csv_safe)
     release = publish_release(out_root, DATASET, write_files, run_info,
-                              write_metadata=metadata_writer(load_schemas(), tables),
+                              write_metadata=metadata_writer(load_schemas(), tables, csv_safe),
                               wait_for_lock=wait_for_lock)
     # After `latest` moved, so the catalog lists only placed releases; under a lock on the
     # root, so a slower run cannot overwrite it with a scan that misses a newer release.
@@ -418,12 +422,13 @@ def publish(
 
 
 def build_settings(source: Source | Path, batch_size: int,
-                   partition_rows: int = DEFAULT_PARTITION_ROWS) -> dict[str, Any]:
+                   partition_rows: int = DEFAULT_PARTITION_ROWS,
+                   csv_safe: bool = False) -> dict[str, Any]:
     """Settings recorded in run.json: only what does not depend on the machine (a source by
     its name: a folder's own name, not its path; never whether a feed was read offline)."""
     source = as_source(source)
     return {"source": source.name, "source_kind": source.kind, "batch_size": batch_size,
-            "parquet_partition_rows": partition_rows}
+            "parquet_partition_rows": partition_rows, "csv_safe": csv_safe}
 
 
 def run_build(
@@ -436,6 +441,7 @@ def run_build(
     full_refresh: bool = False,
     state_path: Path | None = None,
     wait_for_lock: bool = True,
+    csv_safe: bool = False,
 ) -> BuildSummary:
     """Ingest → clean → extract → validate → publish, without Prefect.
 
@@ -449,7 +455,7 @@ def run_build(
 
     source = as_source(source)
     items = ingest_source(source, offline)
-    settings = build_settings(source, batch_size, partition_rows)
+    settings = build_settings(source, batch_size, partition_rows, csv_safe)
     plan = incremental.plan_build(items, out_root, settings, full_refresh, state_path)
     batches = make_batches(plan.to_process, batch_size)
     for done, batch in enumerate(batches, start=1):

@@ -124,6 +124,17 @@ records = mlc.Dataset(jsonld="croissant.json").records(record_set="quotes")
 Check the files with `sha256sum -c SHA256SUMS`, and the CSV files against their schemas with
 `frictionless validate datapackage.json`. The CSV files are UTF-8, RFC 4180, with list cells
 as JSON arrays; an empty cell is null."""
+SPREADSHEETS = {
+    False: "**Spreadsheets:** the text comes from the web, and a spreadsheet runs a cell that "
+           "starts with `=`, `+`, `-` or `@` as a formula (CSV injection). These CSV files "
+           "keep the exact text, so open them with a spreadsheet's import dialog, every column "
+           "as text, or use the Parquet files.",
+    True: "**Spreadsheets:** built with `--csv-safe`: a text cell that starts with `=`, `+`, "
+          "`-`, `@`, a tab or a carriage return has an added leading `'`, so spreadsheets show "
+          "it as text instead of running it as a formula. The Parquet files and "
+          "`newsfacts.jsonld` keep the exact text; offsets (`*_start`, `*_end`) count in the "
+          "exact text, so remove that `'` before using them on a CSV cell.",
+}
 
 
 PARTITIONED = """Tables listed as `<table>/year=*/part-0.parquet` are split by year, hive style
@@ -140,7 +151,7 @@ events = pl.read_parquet("events/**/*.parquet", hive_partitioning=True)
 def dataset_card(
     schemas: dict[str, TableSchema], tables: dict[str, pa.Table], facts: ReleaseFacts,
     changes: dict[str, Any], figures: list[Plot],
-    parquet: dict[str, list[str]] | None = None,
+    parquet: dict[str, list[str]] | None = None, csv_safe: bool = False,
 ) -> str:
     """The card as Markdown; `parquet` lists each table's Parquet files (default: one each)."""
     split_by_year = any(partition_year(f) is not None
@@ -163,7 +174,7 @@ def dataset_card(
         "## Known limits", "", *[f"* {limit}" for limit in KNOWN_LIMITS], "",
         "## Licence", "", describe.LICENSE_NOTE, "",
         "## How to cite", "", "```bibtex", citation(facts), "```", "",
-        "## How to load", "", LOADING, "",
+        "## How to load", "", LOADING, "", SPREADSHEETS[csv_safe], "",
         *([PARTITIONED, ""] if split_by_year else []),
     ]
     return "\n".join(lines)

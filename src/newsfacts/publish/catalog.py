@@ -2,7 +2,9 @@
 
 Both list every release of every dataset under the root with each file's size, sha256, format
 and a link relative to the root, so the folder works from any static web host. They are a pure
-function of the files on disk (no timestamps): rebuilding gives the same bytes.
+function of the files on disk (no timestamps): rebuilding gives the same bytes. Writers hold
+`release.folder_lock` on the root, so the last one to write has seen every release placed
+before it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from newsfacts.publish.release import (
     CHECKSUMS_FILE,
     LATEST_FILE,
     file_sha256,
+    fsync_path,
+    kill_point,
     latest_version,
     list_versions,
     release_files,
@@ -339,12 +343,15 @@ def index_page(root: Path, releases: list[CatalogRelease], latest: dict[str, str
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write a file to a temporary name beside it, then os.replace it into place."""
+    """Write a file to a temporary name beside it, fsync it, then os.replace it into place."""
     handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
         os.chmod(tmp, 0o644)
+        kill_point("catalog")
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -352,10 +359,14 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def write_catalog(root: Path) -> list[CatalogRelease]:
-    """Rebuild catalog.json and index.html at the publish root; returns what they list."""
+    """Rebuild catalog.json and index.html at the publish root; returns what they list.
+    Temporary files left by a writer that was killed are removed first, so call it holding
+    `folder_lock(root)` (pipeline.publish and the `catalog` command do)."""
+    for stale in (*root.glob(f".{CATALOG_FILE}.*"), *root.glob(f".{INDEX_FILE}.*")):
+        stale.unlink()
     releases, latest = scan_root(root)
     document = catalog_document(releases, latest)
-    write_atomic(root / CATALOG_FILE,
-                 json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    write_atomic(root / CATALOG_FILE, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     write_atomic(root / INDEX_FILE, index_page(root, releases, latest))
+    fsync_path(root)
     return releases

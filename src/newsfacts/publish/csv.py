@@ -1,6 +1,12 @@
 """CSV writer: UTF-8, RFC 4180 (CRLF, minimal quoting), header row, ISO dates, empty = null.
 
 List cells (e.g. `entities.aliases`) are JSON arrays, as Frictionless `array` fields expect.
+
+Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` as a formula (CSV injection,
+OWASP), and scraped text can start that way. By default the CSV keeps the exact text; with
+`csv_safe` a text cell starting with one of those, a tab or a carriage return gets a leading
+`'`, which spreadsheets read as "this is text" (the OWASP advice). Parquet and JSON-LD always
+keep the exact text, which is the one offsets count in.
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def format_cell(value: Any) -> str:
@@ -28,16 +36,22 @@ def format_cell(value: Any) -> str:
     return str(value)
 
 
-def table_to_csv(table: pa.Table) -> str:
-    """The table as RFC 4180 CSV text."""
+def spreadsheet_safe(cell: str) -> str:
+    """A text cell a spreadsheet will not run as a formula: `=1+1` -> `'=1+1`."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def table_to_csv(table: pa.Table, csv_safe: bool = False) -> str:
+    """The table as RFC 4180 CSV text; with `csv_safe`, text cells spreadsheet-safe."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(table.column_names)
     for row in table.to_pylist():
-        writer.writerow([format_cell(v) for v in row.values()])
+        writer.writerow([spreadsheet_safe(v) if csv_safe and isinstance(v, str)
+                         else format_cell(v) for v in row.values()])
     return buffer.getvalue()
 
 
-def write_csv(table: pa.Table, path: Path) -> None:
+def write_csv(table: pa.Table, path: Path, csv_safe: bool = False) -> None:
     """Write the table as CSV to `path`."""
-    path.write_bytes(table_to_csv(table).encode("utf-8"))
+    path.write_bytes(table_to_csv(table, csv_safe).encode("utf-8"))

@@ -32,8 +32,10 @@ def write_metadata(
     schemas: dict[str, TableSchema],
     tables: dict[str, pa.Table],
     check: bool = True,
+    csv_safe: bool = False,
 ) -> None:
-    """Write every metadata file into `folder`; with `check`, validate them or raise."""
+    """Write every metadata file into `folder`; with `check`, validate them or raise.
+    `csv_safe` says the CSV text cells were made spreadsheet-safe (the card tells readers)."""
     facts = release_facts(context.version, tables)
     validation = json.loads((folder / "validation.json").read_text(encoding="utf-8"))
     report.write_validation_html(
@@ -48,8 +50,8 @@ def write_metadata(
     parquet = {name: [n for n in data_files if parquet_table(n) == name] for name in schemas}
     figures = plots.release_plots(tables)
     plots.write_plots(figures, folder)
-    card.write_card(card.dataset_card(schemas, tables, facts, change_summary, figures, parquet),
-                    folder)
+    card.write_card(card.dataset_card(schemas, tables, facts, change_summary, figures, parquet,
+                                      csv_safe), folder)
 
     croissant.write_croissant(
         croissant.croissant(schemas, facts, file_facts(folder, release_files(folder)),
@@ -66,10 +68,11 @@ def check_release(folder: Path) -> list[str]:
             + [f"croissant.json: {e}" for e in croissant.check_croissant(folder)])
 
 
-def metadata_writer(schemas: dict[str, TableSchema], tables: dict[str, pa.Table]) -> Any:
+def metadata_writer(schemas: dict[str, TableSchema], tables: dict[str, pa.Table],
+                    csv_safe: bool = False) -> Any:
     """`write_metadata` bound to a release's tables, in the shape publish_release expects."""
 
     def write(folder: Path, context: ReleaseContext) -> None:
-        write_metadata(folder, context, schemas, tables)
+        write_metadata(folder, context, schemas, tables, csv_safe=csv_safe)
 
     return write

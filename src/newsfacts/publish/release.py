@@ -1,4 +1,9 @@
-"""Atomic releases: write everything to a temporary folder, move it into place, then `latest`."""
+"""Atomic releases: write everything to a temporary folder, move it into place, then `latest`.
+
+Durable too: every file and folder is fsynced before the rename that makes it visible, and a
+publisher killed midway leaves only hidden names (`.staging-*`, `.publishing.json`) that the
+next publisher removes, or finishes (docs/reliability.md).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import socket
 import tempfile
 from collections.abc import Callable, Iterator
@@ -24,6 +30,8 @@ RUN_FILE = "run.json"
 CHECKSUMS_FILE = "SHA256SUMS"
 LOCK_FILE = ".lock"
 LOGGER = logging.getLogger(__name__)
+INTENT_FILE = ".publishing.json"  # the release being moved into place, until `latest` is moved
+KILL_AT_ENV = "NEWSFACTS_TEST_KILL_AT"
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +138,43 @@ def folder_lock(folder: Path) -> Iterator[None]:
         os.close(fd)  # closing the descriptor releases the lock
 
 
+def kill_point(name: str) -> None:
+    """Test hook (tests/test_kill.py): SIGKILL this process here when the environment variable
+    NEWSFACTS_TEST_KILL_AT is `name`; nothing otherwise."""
+    if os.environ.get(KILL_AT_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def fsync_path(path: Path) -> None:
+    """Flush a file, or a folder's entries (so a rename in it survives a power cut), to disk."""
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def fsync_tree(folder: Path) -> None:
+    """fsync every file and folder under `folder`, deepest first, then `folder` itself."""
+    for path in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        if not path.is_symlink():
+            fsync_path(path)
+    fsync_path(folder)
+
+
+def write_durably(path: Path, text: str) -> None:
+    """Write a small file to a temporary name beside it, fsync it, os.replace it into place,
+    fsync the folder (which also makes earlier renames in it durable)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    tmp.chmod(0o644)
+    os.replace(tmp, path)
+    fsync_path(path.parent)
+
+
 def file_sha256(path: Path) -> str:
     """Hex SHA-256 of a file's bytes."""
     digest = hashlib.sha256()
@@ -182,10 +227,35 @@ def write_latest_file(root: Path, dataset: str, version: str, content_sha256: st
         "path": f"{version}/",
         "version": version,
     }
-    tmp = root / f".{LATEST_FILE}.tmp"
-    tmp.write_text(json.dumps(info, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.chmod(0o644)
-    os.replace(tmp, root / LATEST_FILE)
+    write_durably(root / LATEST_FILE, json.dumps(info, indent=2, sort_keys=True) + "\n")
+
+
+def move_latest(root: Path, dataset: str, version: str, content_sha256: str,
+                hook: str | None = None) -> None:
+    """Point `latest`, then `latest.json`, at a release already in place; then forget the
+    intent file that said this was pending. (`hook`: a kill point between the two.)"""
+    point_latest(root, version)
+    if hook is not None:
+        kill_point(hook)
+    write_latest_file(root, dataset, version, content_sha256)  # fsyncs root: both moves
+    (root / INTENT_FILE).unlink(missing_ok=True)
+
+
+def recover_interrupted(root: Path, dataset: str) -> None:
+    """Clean up after a publisher that was killed (called with the lock held, so nobody else
+    is publishing): remove its staging folders and temporary files; if it had renamed its
+    release into place (the intent file names a version that exists), finish its job by
+    moving `latest` and `latest.json` there, as it would have done."""
+    for stale in root.glob(".staging-*"):
+        shutil.rmtree(stale)
+    for tmp in root.glob(".*.tmp"):  # `latest`, latest.json or the intent file, half made
+        tmp.unlink()
+    intent = root / INTENT_FILE
+    if intent.is_file():
+        pending = json.loads(intent.read_text(encoding="utf-8"))
+        if (root / pending["version"]).is_dir():
+            move_latest(root, dataset, pending["version"], pending["content_sha256"])
+        intent.unlink(missing_ok=True)
 
 
 def read_run_info(release: Path) -> dict[str, Any]:
@@ -207,11 +277,13 @@ def publish_release(
     `write_metadata(folder, context)` then adds the files that describe them (and may
     depend on the version and on the previous release); it raises if the release is not
     valid. `run.json` and `SHA256SUMS` are added here. Nothing is visible until the folder
-    is renamed into place; `latest` and `latest.json` move only after that. One publisher
+    is renamed into place (after an fsync of all of it); `latest` and `latest.json` move only
+    after that. What a killed publisher left is cleaned up or finished first. One publisher
     at a time: another one waits, or raises PublishLocked when `wait_for_lock` is False.
     """
     root = dataset_root(out_root, dataset)
     with publish_lock(root, wait=wait_for_lock):
+        recover_interrupted(root, dataset)
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
         try:
             write_files(staging)
@@ -231,9 +303,14 @@ def publish_release(
             for path in staging.rglob("*"):
                 path.chmod(0o755 if path.is_dir() else 0o644)
             staging.chmod(0o755)
+            fsync_tree(staging)
+            kill_point("staged")
+            write_durably(root / INTENT_FILE,
+                          json.dumps({"version": version, "content_sha256": digest}) + "\n")
             os.replace(staging, root / version)
-            point_latest(root, version)
-            write_latest_file(root, dataset, version, digest)
+            fsync_path(root)
+            kill_point("placed")
+            move_latest(root, dataset, version, digest, hook="latest-moved")
             return PublishedRelease(version, root / version, created=True)
         finally:
             if staging.exists():

@@ -1,4 +1,8 @@
-"""Serve the publish root on localhost (http.server), with `Range: bytes=N-` for resuming."""
+"""Serve the publish root on localhost (http.server), with `Range: bytes=N-` for resuming.
+
+Only the published tree is served: a path with a hidden segment (`.staging-*` folders of a
+release being written, locks, temporary files) is 404, and folders are not listed
+(catalog.json and index.html are the listing)."""
 
 from __future__ import annotations
 
@@ -20,24 +24,24 @@ class DatasetHandler(SimpleHTTPRequestHandler):
 
     quiet = False
 
-    def is_hidden(self) -> bool:
-        """True when a segment of the requested path starts with a dot."""
+    def hidden(self) -> bool:
+        """Whether the request names a hidden file or folder (or goes through one)."""
         path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
-        return any(part.startswith(".") for part in path.split("/"))
+        return any(part.startswith(".") for part in path.split("/") if part)
 
-    def do_HEAD(self) -> None:
-        if self.is_hidden():
+    def send_head(self) -> Any:
+        if self.hidden():
             self.send_error(HTTPStatus.NOT_FOUND)
-            return
-        super().do_HEAD()
+            return None
+        return super().send_head()
+
+    def list_directory(self, path: Any) -> None:
+        self.send_error(HTTPStatus.NOT_FOUND, "No folder listings: see catalog.json")
 
     def do_GET(self) -> None:
-        if self.is_hidden():
-            self.send_error(HTTPStatus.NOT_FOUND)
-            return
         match = RANGE.match(self.headers.get("Range", ""))
         path = Path(self.translate_path(self.path))
-        if not match or not path.is_file():
+        if not match or not path.is_file() or self.hidden():
             super().do_GET()
             return
         size = path.stat().st_size
