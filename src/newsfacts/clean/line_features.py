@@ -21,7 +21,8 @@ TOKEN = re.compile(r"\w+")
 # single line they behave as with \s.
 SPACE = r"[^\S\n]"
 IMAGE_PLACEHOLDER = re.compile(r"^images?_\d+$", re.MULTILINE)
-SEPARATORS = re.compile(r"[|»›•·©▶►→←«‹]")
+SEPARATOR_CHARS = "|»›•·©▶►→←«‹"
+SEPARATORS = re.compile(f"[{re.escape(SEPARATOR_CHARS)}]")
 DATE_OR_TIME = re.compile(
     rf"\b(?:\d{{1,2}}:\d{{2}}{SPACE}*(?:[ap]\.?m\.?)?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov"
     rf"|dec)[a-z]*\.?{SPACE}+\d{{1,2}},?{SPACE}+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})",
@@ -165,13 +166,58 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     return out
 
 
-TERMINAL_CODES = np.array(sorted(map(ord, TERMINAL)), dtype=np.uint32)
-# Lower-case strings one of which every match of a pattern contains, ignoring case as
-# re.IGNORECASE does: only lines with one of them are scanned (PageText.lines_containing).
+def _codes(chars: str) -> np.ndarray:
+    """The code points of `chars`, sorted (for np.isin)."""
+    return np.array(sorted(map(ord, chars)), dtype=np.uint32)
+
+
+TERMINAL_CODES = _codes("".join(TERMINAL))
+SEPARATOR_CODES = _codes(SEPARATOR_CHARS)
+# Necessary conditions for the patterns that scan slowly, so that only the lines that can
+# match are scanned (exactness is tested against line_statistics). Letters are listed with
+# every character re.IGNORECASE equates with them (page_scan.IGNORECASE_ASCII: only "ſ" here).
+BYLINE_FIRST = _codes("bBvVpPdD")  # ^(?:by|von|par|por|di)
+# COMMENT_MARKER: "...said:" at the end of a line; "reply", "12 comments", "comments (3)",
+# "leave a comment", "3 likes" from its start; "comments are closed" anywhere.
+COMMENT_END = _codes("dDsSſeE:")
+COMMENT_END_NEEDLES = ("said", "says", "wrote", "writes", "commented")
+COMMENT_START = _codes("rRlLcCpP")  # or a digit
+COMMENT_START_NEEDLES = ("repl", "report", "comment", "respons", "leave a", "like", "point")
+COMMENT_ANYWHERE_NEEDLES = ("comments are closed",)
+# LEGAL: one of these, ignoring case as re.IGNORECASE does.
 LEGAL_NEEDLES = ("©", "copyright", "all rights reserved", "terms of use", "terms of service",
                  "privacy policy")
-COMMENT_MARKER_NEEDLES = ("said", "says", "wrote", "writes", "comment", "repl", "report",
-                          "respons", "leave a", "like", "point")
+
+
+def pattern_columns(page: PageText, first: np.ndarray, last: np.ndarray) -> list[np.ndarray]:
+    """has_separator, is_image, has_date, is_byline, is_legal, is_comment_marker of each line
+    (1.0 / 0.0), scanning with each pattern only the lines that can match it.
+
+    The lines must be stripped (COMMENT_MARKER's end anchor is then the last character);
+    `first` and `last` are the code points of each line's first and last character.
+    """
+    bits, codes = page.bits, page.codes
+    digits = (bits & DECIMAL) > 0
+    four_digits = np.zeros(len(codes), dtype=bool)  # a \d{4}: ISO dates and years
+    four_digits[:-3] = digits[:-3] & digits[1:-2] & digits[2:-1] & digits[3:]
+    first_digit = (class_bits(first) & DECIMAL) > 0
+    date_candidates = (page.per_line(four_digits) > 0) | (
+        (page.per_line(digits) > 0) & (page.per_line((codes == ord(":")) | (codes == ord("/"))) > 0)
+    )  # \d{1,2}:\d{2}, month \d{1,2}, \d{4}, \d{4}-\d{2}-\d{2}, \d{1,2}/\d{1,2}/\d{2,4}
+    comment_candidates = (
+        page.lines_containing(COMMENT_ANYWHERE_NEEDLES)
+        | (np.isin(last, COMMENT_END) & page.lines_containing(COMMENT_END_NEEDLES))
+        | ((np.isin(first, COMMENT_START) | first_digit)
+           & page.lines_containing(COMMENT_START_NEEDLES))
+    )
+    return [
+        (page.per_line(np.isin(codes, SEPARATOR_CODES)) > 0).astype(np.float64),
+        page.lines_matching(IMAGE_PLACEHOLDER, first == ord("i")),
+        page.lines_matching(DATE_OR_TIME, date_candidates),
+        page.lines_matching(BYLINE, np.isin(first, BYLINE_FIRST)),
+        page.lines_matching(LEGAL, page.lines_containing(LEGAL_NEEDLES)),
+        page.lines_matching(COMMENT_MARKER, comment_candidates),
+    ]
 
 
 def lowered_tokens(page: PageText) -> list[str]:
@@ -217,6 +263,8 @@ def page_statistics(stripped: list[str]) -> np.ndarray:
     last = codes[np.maximum(page.ends - 1, 0)] if len(codes) else np.zeros(n, int)
     ends_terminal = nonempty & np.isin(last, TERMINAL_CODES)
     starts_lower = nonempty & ((class_bits(first) & LOWER) > 0)
+    separator, image, date, byline, legal, comment_marker = pattern_columns(
+        page, np.where(nonempty, first, 0), np.where(nonempty, last, 0))
     return np.column_stack([
         np.log1p(lengths),
         np.log1p(n_tokens),
@@ -226,16 +274,15 @@ def page_statistics(stripped: list[str]) -> np.ndarray:
         _ratio(letters, lengths),
         _ratio(np.bincount(token_lines, weights=stop, minlength=n), n_tokens),
         _ratio(page.per_line(codes == ord(",")), n_tokens),
-        page.lines_matching(SEPARATORS),
-        page.lines_matching(IMAGE_PLACEHOLDER),
+        separator,
+        image,
         _ratio(page.per_line(word), n_tokens),
         starts_lower,
-        # every alternative of DATE_OR_TIME has a \d
-        page.lines_matching(DATE_OR_TIME, page.per_line((bits & DECIMAL) > 0) > 0),
-        page.lines_matching(BYLINE),
-        page.lines_matching(LEGAL, page.lines_containing(LEGAL_NEEDLES)),
+        date,
+        byline,
+        legal,
         _ratio(page.per_line(upper), letters),
-        page.lines_matching(COMMENT_MARKER, page.lines_containing(COMMENT_MARKER_NEEDLES)),
+        comment_marker,
         (n_tokens >= 3) & (n_tokens <= 14) & ~ends_terminal & (capitalised >= n_tokens / 2),
         *_ratio_columns(cue_counts, n_tokens),
     ]).astype(np.float64).reshape(n, len(STATISTICS_NAMES))
