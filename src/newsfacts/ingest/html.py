@@ -8,9 +8,15 @@ import re
 import trafilatura
 from trafilatura.settings import Document
 
-from newsfacts.ingest.decode import DecodeError, check_size, decode_bom, decode_legacy
+from newsfacts.ingest.decode import (
+    DecodeError,
+    check_size,
+    decode_bom,
+    decode_broken_utf8,
+    decode_legacy,
+)
+from newsfacts.limits import current_limits
 
-MAX_HTML_BYTES = 20_000_000  # trafilatura's own MAX_FILE_SIZE (settings.cfg)
 # Browsers look for the charset in the first 1,024 bytes (WHATWG prescan) and reparse on a
 # later <meta> in the head; real pages put theirs 5-70 KB in (after inline scripts), so we
 # look further (a UTF-8 page whose <meta> we miss is still read right, by the UTF-8 step).
@@ -93,11 +99,11 @@ def decode_utf8(data: bytes) -> str | None:
 
 def decode_html_bytes(data: bytes) -> str:
     """Decode an HTML page: BOM, declared charset, UTF-8, detection; or DecodeError."""
-    check_size(data, MAX_HTML_BYTES)
+    check_html_size(data)
     if not data.strip():
         raise DecodeError("ingest_empty_file", "empty or whitespace only")
     text = None
-    for decode in (decode_bom, decode_declared, decode_utf8, decode_legacy):
+    for decode in (decode_bom, decode_declared, decode_utf8, decode_broken_utf8, decode_legacy):
         text = decode(data)
         if text is not None:
             break
@@ -190,9 +196,25 @@ def html_to_text(html: str) -> str:
     return "\n\n".join(lines)
 
 
-def html_bytes_to_text(data: bytes) -> str:
+def check_html_size(data: bytes) -> None:
+    """DecodeError `ingest_too_large` for a page over Limits.max_html_bytes."""
+    check_size(data, current_limits().max_html_bytes, "HTML page")
+
+
+def html_text_in_process(data: bytes) -> str:
     """Article text of a page's bytes; DecodeError when unreadable or without main text."""
     text = html_to_text(decode_html_bytes(data))
     if not text:
         raise DecodeError("ingest_no_main_text", "trafilatura found no main text in the page")
     return text
+
+
+def html_bytes_to_text(data: bytes) -> str:
+    """Article text of a page's bytes (html_text_in_process); a page over ISOLATE_HTML_BYTES
+    is read in the isolated worker, under the per-article deadline (isolation.py)."""
+    from newsfacts.isolation import ISOLATE_HTML_BYTES, html_text_isolated
+
+    check_html_size(data)
+    if len(data) > ISOLATE_HTML_BYTES:
+        return html_text_isolated(data, current_limits().article_seconds)
+    return html_text_in_process(data)

@@ -22,9 +22,10 @@ from warcio.recordloader import ArcWarcRecord
 
 from newsfacts.ids import make_article_id, sha256_hex
 from newsfacts.ingest.decode import raw_article_from_bytes
-from newsfacts.ingest.html import MAX_HTML_BYTES, html_bytes_to_text
+from newsfacts.ingest.html import html_bytes_to_text
 from newsfacts.ingest.meta import make_meta
 from newsfacts.ingest.paths import file_label, list_source_files
+from newsfacts.limits import current_limits
 from newsfacts.records import RawArticle, Rejection
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -45,15 +46,17 @@ def item_from_record(record: ArcWarcRecord, label: str) -> RawArticle | Rejectio
     """The article of an HTML response record, or a Rejection (too large, cut short,
     undecodable, no main text)."""
     uri = record.rec_headers.get_header("WARC-Target-URI") or f"{label}@unknown"
-    data = record.content_stream().read(MAX_HTML_BYTES + 1)
+    limit = current_limits().max_html_bytes
+    data = record.content_stream().read(limit + 1)
     raw_sha256 = sha256_hex(data)
 
     def reject(reason: str, detail: str) -> Rejection:
         return Rejection(uri, make_article_id(uri, raw_sha256), raw_sha256, "ingest", reason,
                          f"{label}: {uri}: {detail}")
 
-    if len(data) > MAX_HTML_BYTES:
-        return reject("ingest_too_large", f"payload over {MAX_HTML_BYTES} bytes")
+    if len(data) > limit:
+        return reject("ingest_too_large", f"payload over the limit of {limit:,} bytes "
+                                          "(NEWSFACTS_MAX_HTML_BYTES)")
     missing = getattr(record.raw_stream, "limit", 0)
     if missing:
         return reject("ingest_bad_warc",
