@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import codecs
+import copy
 import re
 
 import trafilatura
+from lxml import etree
+from lxml.html import HtmlElement
 from trafilatura.settings import Document
+from trafilatura.utils import load_html
 
 from newsfacts.ingest.decode import (
     DecodeError,
@@ -58,6 +62,13 @@ COMMON_OPTIONS = {"include_comments": False, "include_tables": True, "include_im
                   "include_links": False, "deduplicate": False}
 RECALL_OPTIONS = {**COMMON_OPTIONS, "with_metadata": True, "fast": True, "favor_recall": True}
 PRECISION_OPTIONS = {**COMMON_OPTIONS, "with_metadata": False, "favor_precision": True}
+# Elements whose content a browser never shows as page text: inert templates, frames and
+# plugin fallbacks; trafilatura keeps a <template>'s text, so they are taken out before it
+# reads the page. HTML5 void elements that libxml2's HTML 4 parser takes for containers: it
+# puts whatever follows an <embed> inside it, and trafilatura, dropping the <embed>, then
+# loses the rest of the article, so their tags are dropped and what they hold is kept.
+NEVER_SHOWN = ("template", "object", "applet", "iframe", "frame", "frameset")
+VOID_TAKEN_FOR_CONTAINER = ("embed", "source", "track", "wbr")
 WORD = re.compile(r"\w+")
 SHINGLE = 4
 CONFIRMED_SHARE = 0.5
@@ -161,20 +172,34 @@ def confirmed_lines(lines: list[str], confirming: str) -> list[str]:
     return kept
 
 
-def extract_document(html: str, options: dict[str, bool]) -> Document | None:
+def page_tree(html: str) -> HtmlElement | str:
+    """The page parsed as trafilatura parses it, less the elements a browser never shows
+    as text (NEVER_SHOWN) and the tags of misparsed void elements; the text itself when
+    lxml cannot parse it."""
+    tree = load_html(html)
+    if tree is None:
+        return html
+    etree.strip_tags(tree, *VOID_TAKEN_FOR_CONTAINER)
+    etree.strip_elements(tree, *NEVER_SHOWN, with_tail=False)
+    return tree
+
+
+def extract_document(page: HtmlElement | str, options: dict[str, bool]) -> Document | None:
     """trafilatura's main text (and metadata) of a page with these options, if any."""
-    document = trafilatura.bare_extraction(html, **options)
+    own = copy.deepcopy(page) if isinstance(page, HtmlElement) else page  # it edits trees
+    document = trafilatura.bare_extraction(own, **options)
     return document if isinstance(document, Document) and document.text else None
 
 
 def main_lines(html: str) -> tuple[list[str], str]:
     """(main-text lines, page title) from the recall run, filtered by the precision run."""
-    document = extract_document(html, RECALL_OPTIONS)
+    page = page_tree(html)
+    document = extract_document(page, RECALL_OPTIONS)
     if document is None:
         return [], ""
     lines = [line.strip() for line in document.text.splitlines() if line.strip()]
     title = SPACES.sub(" ", document.title or "").strip()
-    checker = extract_document(html, PRECISION_OPTIONS)
+    checker = extract_document(page, PRECISION_OPTIONS)
     if checker is not None:
         confirmed = confirmed_lines(lines, checker.text)
         words = sum(len(line.split()) for line in lines)

@@ -16,6 +16,7 @@ import gzip
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
@@ -42,12 +43,24 @@ def is_article_response(record: ArcWarcRecord) -> bool:
     return status.startswith("2") and content_type.startswith(HTML_TYPES)
 
 
+def payload_stream(record: ArcWarcRecord) -> BinaryIO:
+    """The record's payload: gzip-encoded bodies as archived, which raw_article_from_bytes
+    unzips with its limit and its error for a cut or corrupt stream (warcio's decoder
+    returns what it could decode and says nothing); any other body as warcio decodes it."""
+    headers = record.http_headers
+    encoding = (headers.get_header("Content-Encoding") or "").strip().lower()
+    chunked = "chunked" in (headers.get_header("Transfer-Encoding") or "").lower()
+    if encoding in ("gzip", "x-gzip") and not chunked:
+        return record.raw_stream
+    return record.content_stream()
+
+
 def item_from_record(record: ArcWarcRecord, label: str) -> RawArticle | Rejection:
     """The article of an HTML response record, or a Rejection (too large, cut short,
     undecodable, no main text)."""
     uri = record.rec_headers.get_header("WARC-Target-URI") or f"{label}@unknown"
     limit = current_limits().max_html_bytes
-    data = record.content_stream().read(limit + 1)
+    data = payload_stream(record).read(limit + 1)
     raw_sha256 = sha256_hex(data)
 
     def reject(reason: str, detail: str) -> Rejection:
@@ -86,6 +99,8 @@ def read_warc_file(path: Path, label: str) -> Iterator[RawArticle | Rejection]:
         records = ArchiveIterator(handle)
         try:
             for record in records:
+                if record.rec_type is None:  # "WARC/1.0" and then no WARC headers
+                    raise ValueError("a record without a WARC-Type header: not a WARC file")
                 if is_article_response(record):
                     read += 1
                     yield item_from_record(record, label)
@@ -102,7 +117,7 @@ def read_warc_file(path: Path, label: str) -> Iterator[RawArticle | Rejection]:
 def broken_file(label: str, reason: str, problem: str, kept: int) -> Rejection:
     """The Rejection of an archive that breaks after `kept` article records."""
     return Rejection(label, None, None, "ingest", reason,
-                     f"{label}: {problem}; kept the {kept} article record(s) read before it")
+                     f"{label}: {problem}; {kept} article record(s) before it were read")
 
 
 def read_warc(location: Path) -> Iterator[RawArticle | Rejection]:
