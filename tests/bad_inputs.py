@@ -466,7 +466,7 @@ def write_links(out: FolderWriter, outside: Path) -> None:
         "outside.txt": (os.path.relpath(outside / "secret.txt", links), "ingest_symlink_outside"),
         "absolute-outside.txt": (str(outside / "secret.txt"), "ingest_symlink_outside"),
         "etc-passwd.txt": ("/etc/passwd", "ingest_symlink_outside"),
-        "up-and-out.txt": ("../../" + outside.name + "/secret.txt", "ingest_symlink_outside"),
+        "up-and-out.txt": ("../" * 30 + "etc/passwd", "ingest_symlink_outside"),
         "folder.txt": (".", "ingest_not_a_file"),
     }
     for name, (target, reason) in cases.items():
