@@ -147,6 +147,12 @@ def test_a_large_page_is_read_in_the_worker_under_the_deadline(
     assert len(page) > isolation.ISOLATE_HTML_BYTES
     assert html_bytes_to_text(page) == html_text_in_process(page)
     assert html_bytes_to_text(page).startswith(ARTICLES[2][0])
+    isolation.close_workers()  # the next worker starts under a limit below the next page
+    monkeypatch.setenv("NEWSFACTS_MAX_HTML_BYTES", "1300000")
+    assert html_bytes_to_text(page).startswith(ARTICLES[2][0])
+    monkeypatch.setenv("NEWSFACTS_MAX_HTML_BYTES", "2500000")  # and follows it when raised
+    assert html_bytes_to_text(big_page(3, 2_000_000)).startswith(ARTICLES[3][0])
+    monkeypatch.delenv("NEWSFACTS_MAX_HTML_BYTES")
     monkeypatch.setenv("NEWSFACTS_ARTICLE_SECONDS", "0.2")
     # Paragraphs repeated: trafilatura's time grows faster than the page (minutes at 19 MB).
     slow = ("<html><body><article>" + "<p>The same paragraph, once more, again.</p>" * 100_000

@@ -29,6 +29,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from newsfacts.limits import ENVIRONMENT
 from newsfacts.records import BatchResult, RawArticle, Rejection, Stage
 
 ISOLATE_TEXT_CHARS = 20_000  # dev corpora: 7 % of dragnet pages, 4 % of aeb pages
@@ -184,12 +185,18 @@ def close_workers() -> None:
         worker.close()
 
 
+def limits_environment() -> dict[str, str | None]:
+    """This process's limit variables, sent with each job: a worker started earlier must
+    apply the limits of now."""
+    return {name: os.environ.get(name) for name in ENVIRONMENT.values()}
+
+
 def run_isolated(job: tuple[str, Any], seconds: float, stage: Stage) -> Any:
     """Run a job in a worker; a worker found gone before the job is replaced once."""
     for attempt in range(2):
         try:
             with borrowed_worker() as worker:
-                return worker.run(job, seconds, stage)
+                return worker.run((*job, limits_environment()), seconds, stage)
         except WorkerGone:
             if attempt:
                 raise
@@ -274,9 +281,14 @@ def serve(read_fd: int, write_fd: int) -> None:
     send.send(("ready",))
     while True:
         try:
-            kind, payload = receive.recv()
+            kind, payload, environment = receive.recv()
         except EOFError:
             return
+        for name, value in environment.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         send.send(("done", JOBS[kind](payload, lambda stage: send.send(("stage", stage)))))
 
 
