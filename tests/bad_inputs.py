@@ -590,6 +590,9 @@ def write_jsonl_cases(folder: Path, good_lines: list[bytes], label: str) -> list
             line = json.dumps(record, ensure_ascii=escaped).encode()
             add(line, None, None, present=present,
                 same_body_as=None if present else reference)
+    long_text = "\n".join(ARTICLES[2][1] * 30)  # 24,000 characters: the isolated worker
+    add(jsonl_line(news_please(2, None, maintext=long_text)), None,
+        present=(ARTICLES[2][1][1][:60],))
     lines.append(jsonl_line(news_please(7, "https://example.invalid/jsonl/7")))  # a repeat
     corpus.reject("jsonl", "https://example.invalid/jsonl/7", "ingest_duplicate")
     add(b"{\"title\": \"big\", \"maintext\": \"" + b"word " * 220_000 + b"\"}",
