@@ -217,7 +217,7 @@ def test_bad_pages_raise_reason_codes(data: bytes, reason: str) -> None:
 
 
 def test_too_large_page(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(html_ingest, "MAX_HTML_BYTES", 100)
+    monkeypatch.setenv("NEWSFACTS_MAX_HTML_BYTES", "100")
     with pytest.raises(DecodeError, match="ingest_too_large"):
         decode_html_bytes(make_page().encode("utf-8"))
 

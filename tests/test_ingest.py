@@ -113,8 +113,8 @@ def _random_bytes(n: int) -> bytes:
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        (_random_bytes(4096), "ingest_not_utf8"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + _random_bytes(1000), "ingest_not_utf8"),
+        (_random_bytes(4096), "ingest_binary"),  # NULs among them: binary, not a text
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + _random_bytes(1000), "ingest_binary"),
         (bytes(range(0x80, 0x100)) * 8, "ingest_not_utf8"),
         (b"\xc5" * 4096, "ingest_not_utf8"),  # cp949 would read it as one syllable repeated
         (b"Some text at first, " * 5 + b"\x00\x01\x02\x03", "ingest_binary"),

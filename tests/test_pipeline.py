@@ -100,7 +100,10 @@ def test_run_json_records_inputs_counts_and_code(seed_release: Path) -> None:
                                       "mentions": 67, "quotes": 15, "events": 23, "dyads": 6,
                                       "rejected": 0}
     assert info["settings"] == {"source": "seeds", "source_kind": "folder", "batch_size": 500,
-                                "parquet_partition_rows": 1_000_000, "csv_safe": False}
+                                "parquet_partition_rows": 1_000_000, "csv_safe": False,
+                                "limits": {"max_article_bytes": 1_000_000,
+                                           "max_html_bytes": 10_000_000,
+                                           "article_seconds": 120.0}}
     assert info["code"]["newsfacts"] == pipeline.__version__
 
 

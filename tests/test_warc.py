@@ -83,7 +83,7 @@ def test_truncated_gzip_keeps_the_records_before_the_break(tmp_path: Path) -> No
         assert len(rejected) == 1, rejected
         assert rejected[0].reason == "ingest_bad_gzip"
         assert rejected[0].source_uri == path.name
-        assert f"kept the {kept} article record(s) read before it" in rejected[0].detail
+        assert f"{kept} article record(s) before it were read" in rejected[0].detail
 
 
 def test_a_plain_warc_cut_inside_a_record_rejects_that_record(tmp_path: Path) -> None:

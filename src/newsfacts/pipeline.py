@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import platform
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,8 @@ from newsfacts.extract.quotes import extract_quotes
 from newsfacts.extract.speakers import place_quotes
 from newsfacts.ingest.folder import read_folder
 from newsfacts.ingest.source import read_source
+from newsfacts.isolation import needs_isolation, process_isolated
+from newsfacts.limits import current_limits
 from newsfacts.publish.parquet import DEFAULT_PARTITION_ROWS
 from newsfacts.records import (
     Article,
@@ -93,16 +95,22 @@ def make_batches(items: Sequence[Item], batch_size: int) -> list[list[Item]]:
 # ---------------------------------------------------------------- clean + extract
 
 
-def process_item(item: Item) -> BatchResult:
-    """Clean and extract one article; any failure becomes a Rejection, never an exception."""
+def process_item(item: Item, on_stage: Callable[[Stage], None] | None = None) -> BatchResult:
+    """Clean and extract one article; any failure becomes a Rejection, never an exception.
+
+    `on_stage(stage)` is called as each stage starts (the isolation worker reports it)."""
     if isinstance(item, Rejection):
         return BatchResult((), (), (item,))
     stage: Stage = "clean"
     try:
+        if on_stage is not None:
+            on_stage(stage)
         clean = clean_article(item)
         if isinstance(clean, Rejection):
             return BatchResult((), (), (clean,))
         stage = "extract"
+        if on_stage is not None:
+            on_stage(stage)
         article = extract_article(clean)
     except Exception as exc:  # one broken article must not sink the batch
         return BatchResult((), (), (crash_rejection(item, stage, exc),))
@@ -124,10 +132,19 @@ def crash_rejection(item: RawArticle, stage: Stage, exc: Exception) -> Rejection
 
 
 def process_batch(items: Iterable[Item]) -> BatchResult:
-    """Clean and extract a batch of articles, then find their entities in one NLP pass."""
-    results = [process_item(item) for item in items]
+    """Clean and extract a batch of articles, then find their entities in one NLP pass.
+
+    Long articles go through all of it alone in a worker process under the per-article
+    deadline instead (isolation.py), so that one cannot stall the batch."""
+    seconds = current_limits().article_seconds
+    results, isolated = [], []
+    for item in items:
+        if isinstance(item, RawArticle) and needs_isolation(item):
+            isolated.append(process_isolated(item, seconds))
+        else:
+            results.append(process_item(item))
     articles = [a for r in results for a in r.articles]
-    return BatchResult.merge([*results, extract_batch_nlp(articles)])
+    return BatchResult.merge([*results, extract_batch_nlp(articles), *isolated])
 
 
 def extract_batch_nlp(articles: Sequence[Article]) -> BatchResult:
@@ -428,7 +445,8 @@ def build_settings(source: Source | Path, batch_size: int,
     its name: a folder's own name, not its path; never whether a feed was read offline)."""
     source = as_source(source)
     return {"source": source.name, "source_kind": source.kind, "batch_size": batch_size,
-            "parquet_partition_rows": partition_rows, "csv_safe": csv_safe}
+            "parquet_partition_rows": partition_rows, "csv_safe": csv_safe,
+            "limits": current_limits().as_settings()}
 
 
 def run_build(

@@ -36,9 +36,10 @@ MOJIBAKE_ONLY = ftfy.TextFixerConfig(
 
 # What ftfy (with MOJIBAKE_ONLY) can change besides NFC: a segment it judges bad (`is_bad`),
 # C1 controls, surrogates. `is_bad` on the whole text finds every bad line except one that
-# starts with "Ã " / "Â " (its regex anchors `^` at the text start only), hence the extra check.
+# starts with "Ã " / "Â " (its regex anchors `^` at the text start only), hence the extra check
+# (leading spaces allowed: each line is repaired without them, see repair_segment).
 C1_OR_SURROGATE = re.compile("[\x80-\x9f\ud800-\udfff]")
-BAD_LINE_START = re.compile("^[ÃÂ] ", re.MULTILINE)
+BAD_LINE_START = re.compile("^[^\\S\n]*[ÃÂ] ", re.MULTILINE)
 SEGMENT = re.compile(r"[^\n]*\n|[^\n]+")  # ftfy's own unit: a line with its break
 # Every alternative of ftfy's BADNESS_RE needs a non-ASCII character and spans at most 7
 # characters, so it is enough to search it around the non-ASCII runs (most text is ASCII).
@@ -92,11 +93,18 @@ def repair_mojibake(text: str) -> str:
         return text
     if not looks_broken(text):
         return unicodedata.normalize("NFC", text)
-    return "".join(
-        ftfy.fix_text(segment, MOJIBAKE_ONLY) if looks_broken(segment)
-        else unicodedata.normalize("NFC", segment)
-        for segment in SEGMENT.findall(text)
-    )
+    return "".join(repair_segment(segment) for segment in SEGMENT.findall(text))
+
+
+def repair_segment(segment: str) -> str:
+    """One line repaired without its leading whitespace, as the cleaner, which strips it,
+    will give it back: ftfy repairs "Ã©" but not "\\xa0Ã©", so a line repaired with it
+    would be repaired again when a cleaned text is cleaned."""
+    core = segment.lstrip()
+    lead = segment[: len(segment) - len(core)]
+    if looks_broken(core):
+        return unicodedata.normalize("NFC", lead) + ftfy.fix_text(core, MOJIBAKE_ONLY)
+    return unicodedata.normalize("NFC", segment)
 
 
 def unify_breaks(text: str) -> str:
@@ -105,7 +113,7 @@ def unify_breaks(text: str) -> str:
     Each substitution runs only when a plain substring search finds something for it to do
     (the regexes cost more than the searches on text that needs nothing).
     """
-    text = text.lstrip("\ufeff")
+    text = text.replace("\ufeff", "")
     if any(char in text for char in OTHER_BREAKS):
         text = LINE_BREAKS.sub("\n", text)
     if text.endswith(LINE_END_SPACES) or any(f"{space}\n" in text for space in LINE_END_SPACES):

@@ -18,6 +18,9 @@ WORD = re.compile(r"\w+(?:[’'\-.]\w+)*")
 NAME = r"[A-Z][\w.'’\-]+(?:\s+[A-Z][\w.'’\-]+){0,3}"
 BYLINE = re.compile(rf"^By\s+(?P<author>{NAME}(?:(?:,\s*|\s+and\s+){NAME}){{0,3}})\.?$")
 MIN_STANDFIRST_WORDS = 6
+# A body of fewer words is a fragment ("Hello", a line of one character repeated), not an
+# article; the shortest real bodies in the dev corpora have 7 (a date line and a time).
+MIN_BODY_WORDS = 5
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -74,6 +77,10 @@ def extract_article(clean: CleanArticle) -> Article | Rejection:
     n_standfirst = count_standfirst_paragraphs(rest)
     standfirst = " ".join(rest[:n_standfirst]) or None
     body = "\n\n".join(rest[n_standfirst:])
+    if (words := count_words(body)) < MIN_BODY_WORDS:
+        return reject(clean, "extract_too_short",
+                      f"the body has {words} word{'s' * (words != 1)}, fewer than "
+                      f"{MIN_BODY_WORDS}: not an article")
     dateline = find_dateline(body)
     header = header_lines(clean.title_line, clean.removed)
     author = author or find_author(rest, header)

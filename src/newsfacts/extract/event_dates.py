@@ -37,8 +37,21 @@ TIME_EXPRESSION = re.compile(
     rf"|(?<!\d)(?:19[5-9]\d|20\d\d)(?!\d)"
     rf")\b"
 )
+YEAR_PREPOSITION = re.compile(r"\b(?:in|since|of|by|until)\s+$")
+LONGEST_YEAR_PREPOSITION = 5  # "since", "until"
 # A bare "May" or "March" is mostly a verb: it counts as a month only after these words.
 MONTH_NEEDS_PREPOSITION = frozenset({"may", "march"})
+
+
+def after_year_preposition(text: str, start: int) -> bool:
+    """Whether `text[:start]` ends with "in", "since", "of", "by" or "until" and spaces.
+
+    Looks only at the end (searching the whole prefix for each year was quadratic)."""
+    word_end = start
+    while word_end > 0 and text[word_end - 1].isspace():
+        word_end -= 1
+    window = text[max(word_end - LONGEST_YEAR_PREPOSITION - 1, 0):start]
+    return word_end < start and YEAR_PREPOSITION.search(window) is not None
 
 
 def find_time_expressions(text: str) -> list[Span]:
@@ -49,8 +62,7 @@ def find_time_expressions(text: str) -> list[Span]:
         bare = words[-1].rstrip(".").lower()
         if len(words) == 1 and bare in MONTH_NEEDS_PREPOSITION:
             continue
-        if (len(words) == 1 and bare.isdigit()
-                and not re.search(r"\b(?:in|since|of|by|until)\s+$", text[:match.start()])):
+        if len(words) == 1 and bare.isdigit() and not after_year_preposition(text, match.start()):
             continue  # a bare year only after "in", "since" ... ("in 2017"), not "2,000 people"
         spans.append(Span(match.start(), match.end(), match.group()))
     return spans

@@ -9,10 +9,9 @@ from collections.abc import Callable
 import charset_normalizer
 
 from newsfacts.ids import make_article_id, sha256_hex
+from newsfacts.limits import ENVIRONMENT, current_limits
 from newsfacts.records import RawArticle, Rejection, TextFormat
 
-MAX_ARTICLE_BYTES = 5_000_000  # a news article is kilobytes; beyond this it is not one
-MAX_GUNZIP_BYTES = 20_000_000  # the most any decoder accepts (HTML pages: trafilatura's cap)
 GZIP_MAGIC = b"\x1f\x8b"
 # Byte order marks, UTF-32 before UTF-16: the UTF-32-LE mark starts with the UTF-16-LE one.
 BOMS = (
@@ -34,6 +33,7 @@ MIN_DISTINCT_CHARS = 10
 # is what legacy Western text is and what browsers read "latin-1" as (WHATWG Encoding).
 PREFERRED_LEGACY = "cp1252"
 TIE_COHERENCE = 0.05
+BROKEN_UTF8_RATIO = 10
 
 
 class DecodeError(ValueError):
@@ -45,25 +45,42 @@ class DecodeError(ValueError):
         self.detail = detail
 
 
-def check_size(data: bytes, limit: int = MAX_ARTICLE_BYTES) -> None:
-    """Raise `ingest_too_large` when the bytes exceed `limit`."""
+def too_large_detail(size: int, limit: int, what: str) -> str:
+    """Why an input is too large, with the setting that allows more."""
+    variable = ENVIRONMENT["max_html_bytes" if what == "HTML page" else "max_article_bytes"]
+    return f"{what} of {size:,} bytes, over the limit of {limit:,} ({variable})"
+
+
+def check_size(data: bytes, limit: int | None = None, what: str = "text") -> None:
+    """Raise `ingest_too_large` when the bytes exceed `limit` (default: the text limit)."""
+    if limit is None:
+        limit = current_limits().max_article_bytes
     if len(data) > limit:
-        raise DecodeError("ingest_too_large", f"{len(data)} bytes, limit {limit}")
+        raise DecodeError("ingest_too_large", too_large_detail(len(data), limit, what))
 
 
-def gunzip_if_gzip(data: bytes, limit: int = MAX_GUNZIP_BYTES) -> bytes:
+def gunzip_limit() -> int:
+    """The most that gunzip may produce: the larger of the text and HTML limits."""
+    limits = current_limits()
+    return max(limits.max_article_bytes, limits.max_html_bytes)
+
+
+def gunzip_if_gzip(data: bytes, limit: int | None = None) -> bytes:
     """Unwrap gzip-compressed bytes (sniffed by magic number); other bytes pass through.
 
     Decompresses at most `limit` + 1 bytes, so a gzip bomb ends as `ingest_too_large`.
     """
     if not data.startswith(GZIP_MAGIC):
         return data
+    limit = gunzip_limit() if limit is None else limit
     inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
     try:
         out = inflater.decompress(data, limit + 1)
     except zlib.error as exc:
         raise DecodeError("ingest_bad_gzip", f"corrupt gzip data: {exc}") from None
-    check_size(out, limit)
+    if len(out) > limit:
+        raise DecodeError("ingest_too_large", f"gzip data inflating to over {limit:,} bytes "
+                          "(a compression bomb, or not an article)")
     if not inflater.eof:
         raise DecodeError("ingest_bad_gzip", "truncated gzip data: the stream ends early")
     return out
@@ -119,21 +136,56 @@ def decode_legacy(data: bytes) -> str | None:
     return text if len(set(text)) >= MIN_DISTINCT_CHARS else None
 
 
-def decode_article_bytes(data: bytes) -> str:
-    """Decode a text file: BOM, else UTF-8, else a confident legacy guess; or DecodeError."""
-    check_size(data)
+def decode_broken_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few broken sequences, each read as U+FFFD: a file cut in the middle of a
+    character, a stray byte. None when the bytes look like another encoding: a legacy text
+    has no well-formed multibyte characters (bar chance), so they must outnumber the broken
+    ones BROKEN_UTF8_RATIO times. A character cut off at the end is enough when the text
+    before it has multibyte characters or two of its bytes are left (one trailing byte after
+    ASCII text, "Caf\\xe9", is as likely latin-1)."""
+    try:
+        data.decode("utf-8")
+        return None  # not broken
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.end == len(data):
+            head = data[:exc.start].decode("utf-8")
+            if len(data) - exc.start >= 2 or not head.isascii():
+                return head + "\ufffd"
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd") - data.count("\ufffd".encode())
+    well_formed = sum(1 for ch in text if ch > "\x7f" and ch != "\ufffd")
+    if "\x00" in text or well_formed < BROKEN_UTF8_RATIO * broken:
+        return None
+    return text
+
+
+def decode_text_bytes(data: bytes) -> str:
+    """Text of a file's bytes: BOM, else UTF-8, else nearly UTF-8, else a confident legacy
+    guess; or DecodeError (`ingest_binary` for bytes with NULs, else `ingest_not_utf8`)."""
     text = decode_bom(data)
-    if text is None:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            text = decode_legacy(data)
-            if text is None:
-                raise DecodeError(
-                    "ingest_not_utf8",
-                    f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}, "
-                    "and no confident guess of a legacy encoding",
-                ) from None
+    if text is not None:
+        return text
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        error = exc
+    text = decode_broken_utf8(data) or decode_legacy(data)
+    if text is not None:
+        return text
+    if b"\x00" in data:
+        raise DecodeError("ingest_binary", "contains NUL bytes and no text encoding fits: "
+                          "a binary file, not text")
+    raise DecodeError(
+        "ingest_not_utf8",
+        f"not valid UTF-8: byte 0x{data[error.start]:02x} at offset {error.start}, "
+        "and no confident guess of a legacy encoding")
+
+
+def decode_article_bytes(data: bytes) -> str:
+    """Decode a text file (decode_text_bytes); NULs, empty text or too many bytes are a
+    DecodeError."""
+    check_size(data)
+    text = decode_text_bytes(data)
     if "\x00" in text:
         # Valid UTF-8 with NULs: UTF-16 without a BOM, or a binary file.
         text = decode_legacy(data) or text
@@ -159,12 +211,9 @@ def raw_article_from_bytes(
     try:
         text = to_text(gunzip_if_gzip(data))
     except DecodeError as err:
-        return Rejection(
-            source_uri=source_uri,
-            article_id=article_id,
-            raw_sha256=raw_sha256,
-            stage="ingest",
-            reason=err.reason,
-            detail=f"{source_uri}: {err.detail}",
-        )
+        return Rejection(source_uri, article_id, raw_sha256, "ingest", err.reason,
+                         f"{source_uri}: {err.detail}")
+    except Exception as exc:  # a decoder or trafilatura failing on odd bytes: this file only
+        return Rejection(source_uri, article_id, raw_sha256, "ingest", "ingest_error",
+                         f"{source_uri}: {type(exc).__name__}: {exc}")
     return RawArticle(article_id, source_uri, raw_sha256, text, text_format)

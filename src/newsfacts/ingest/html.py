@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import codecs
+import copy
 import re
 
 import trafilatura
+from lxml import etree
+from lxml.html import HtmlElement
 from trafilatura.settings import Document
+from trafilatura.utils import load_html
 
-from newsfacts.ingest.decode import DecodeError, check_size, decode_bom, decode_legacy
+from newsfacts.ingest.decode import (
+    DecodeError,
+    check_size,
+    decode_bom,
+    decode_broken_utf8,
+    decode_legacy,
+)
+from newsfacts.limits import current_limits
 
-MAX_HTML_BYTES = 20_000_000  # trafilatura's own MAX_FILE_SIZE (settings.cfg)
 # Browsers look for the charset in the first 1,024 bytes (WHATWG prescan) and reparse on a
 # later <meta> in the head; real pages put theirs 5-70 KB in (after inline scripts), so we
 # look further (a UTF-8 page whose <meta> we miss is still read right, by the UTF-8 step).
@@ -52,6 +62,13 @@ COMMON_OPTIONS = {"include_comments": False, "include_tables": True, "include_im
                   "include_links": False, "deduplicate": False}
 RECALL_OPTIONS = {**COMMON_OPTIONS, "with_metadata": True, "fast": True, "favor_recall": True}
 PRECISION_OPTIONS = {**COMMON_OPTIONS, "with_metadata": False, "favor_precision": True}
+# Elements whose content a browser never shows as page text: inert templates, frames and
+# plugin fallbacks; trafilatura keeps a <template>'s text, so they are taken out before it
+# reads the page. HTML5 void elements that libxml2's HTML 4 parser takes for containers: it
+# puts whatever follows an <embed> inside it, and trafilatura, dropping the <embed>, then
+# loses the rest of the article, so their tags are dropped and what they hold is kept.
+NEVER_SHOWN = ("template", "object", "applet", "iframe", "frame", "frameset")
+VOID_TAKEN_FOR_CONTAINER = ("embed", "source", "track", "wbr")
 WORD = re.compile(r"\w+")
 SHINGLE = 4
 CONFIRMED_SHARE = 0.5
@@ -93,11 +110,11 @@ def decode_utf8(data: bytes) -> str | None:
 
 def decode_html_bytes(data: bytes) -> str:
     """Decode an HTML page: BOM, declared charset, UTF-8, detection; or DecodeError."""
-    check_size(data, MAX_HTML_BYTES)
+    check_html_size(data)
     if not data.strip():
         raise DecodeError("ingest_empty_file", "empty or whitespace only")
     text = None
-    for decode in (decode_bom, decode_declared, decode_utf8, decode_legacy):
+    for decode in (decode_bom, decode_declared, decode_utf8, decode_broken_utf8, decode_legacy):
         text = decode(data)
         if text is not None:
             break
@@ -155,20 +172,34 @@ def confirmed_lines(lines: list[str], confirming: str) -> list[str]:
     return kept
 
 
-def extract_document(html: str, options: dict[str, bool]) -> Document | None:
+def page_tree(html: str) -> HtmlElement | str:
+    """The page parsed as trafilatura parses it, less the elements a browser never shows
+    as text (NEVER_SHOWN) and the tags of misparsed void elements; the text itself when
+    lxml cannot parse it."""
+    tree = load_html(html)
+    if tree is None:
+        return html
+    etree.strip_tags(tree, *VOID_TAKEN_FOR_CONTAINER)
+    etree.strip_elements(tree, *NEVER_SHOWN, with_tail=False)
+    return tree
+
+
+def extract_document(page: HtmlElement | str, options: dict[str, bool]) -> Document | None:
     """trafilatura's main text (and metadata) of a page with these options, if any."""
-    document = trafilatura.bare_extraction(html, **options)
+    own = copy.deepcopy(page) if isinstance(page, HtmlElement) else page  # it edits trees
+    document = trafilatura.bare_extraction(own, **options)
     return document if isinstance(document, Document) and document.text else None
 
 
 def main_lines(html: str) -> tuple[list[str], str]:
     """(main-text lines, page title) from the recall run, filtered by the precision run."""
-    document = extract_document(html, RECALL_OPTIONS)
+    page = page_tree(html)
+    document = extract_document(page, RECALL_OPTIONS)
     if document is None:
         return [], ""
     lines = [line.strip() for line in document.text.splitlines() if line.strip()]
     title = SPACES.sub(" ", document.title or "").strip()
-    checker = extract_document(html, PRECISION_OPTIONS)
+    checker = extract_document(page, PRECISION_OPTIONS)
     if checker is not None:
         confirmed = confirmed_lines(lines, checker.text)
         words = sum(len(line.split()) for line in lines)
@@ -190,9 +221,25 @@ def html_to_text(html: str) -> str:
     return "\n\n".join(lines)
 
 
-def html_bytes_to_text(data: bytes) -> str:
+def check_html_size(data: bytes) -> None:
+    """DecodeError `ingest_too_large` for a page over Limits.max_html_bytes."""
+    check_size(data, current_limits().max_html_bytes, "HTML page")
+
+
+def html_text_in_process(data: bytes) -> str:
     """Article text of a page's bytes; DecodeError when unreadable or without main text."""
     text = html_to_text(decode_html_bytes(data))
     if not text:
         raise DecodeError("ingest_no_main_text", "trafilatura found no main text in the page")
     return text
+
+
+def html_bytes_to_text(data: bytes) -> str:
+    """Article text of a page's bytes (html_text_in_process); a page over ISOLATE_HTML_BYTES
+    is read in the isolated worker, under the per-article deadline (isolation.py)."""
+    from newsfacts.isolation import ISOLATE_HTML_BYTES, html_text_isolated
+
+    check_html_size(data)
+    if len(data) > ISOLATE_HTML_BYTES:
+        return html_text_isolated(data, current_limits().article_seconds)
+    return html_text_in_process(data)

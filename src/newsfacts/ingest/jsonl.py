@@ -8,18 +8,21 @@ cannot be read becomes a Rejection naming `file:line`; the rest of the file goes
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
+import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from newsfacts.ids import make_article_id, sha256_hex
-from newsfacts.ingest.decode import MAX_ARTICLE_BYTES, DecodeError
+from newsfacts.ingest.decode import DecodeError
 from newsfacts.ingest.html import starts_with_title
 from newsfacts.ingest.meta import make_meta
 from newsfacts.ingest.paths import file_label, list_source_files
+from newsfacts.limits import current_limits
 from newsfacts.records import RawArticle, Rejection, SourceMeta
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
@@ -29,6 +32,7 @@ URL_FIELDS = ("url", "source")  # trafilatura's JSON puts the page URL in `sourc
 DATE_FIELDS = ("date_publish", "date")
 AUTHOR_FIELDS = ("authors", "author")
 SITE_FIELDS = ("source_domain", "sitename", "hostname")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 SKIP_CHUNK = 1 << 20  # how much of an over-long line is read at a time while skipping it
 
 
@@ -79,6 +83,18 @@ def article_text(title: str | None, body: str) -> str:
     return "\n\n".join(paragraphs)
 
 
+def without_surrogates(value: object) -> object:
+    """A string (or the strings of a list) with each lone surrogate as U+FFFD.
+
+    JSON may escape half of a UTF-16 pair (`"\\ud800"`); Python keeps it as a lone
+    surrogate, which no UTF-8 writer (CSV, Parquet) accepts."""
+    if isinstance(value, str):
+        return LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [without_surrogates(item) for item in value]
+    return value
+
+
 def json_kind(value: object) -> str:
     """The JSON name of a parsed value's type, for messages."""
     names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
@@ -100,9 +116,12 @@ def parse_record(line: bytes) -> tuple[str, SourceMeta]:
                           f"invalid JSON at column {exc.colno}: {exc.msg}") from None
     except RecursionError:
         raise DecodeError("ingest_bad_json", "invalid JSON: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise DecodeError("ingest_bad_json", f"unreadable JSON: {exc}") from None
     if not isinstance(record, dict):
         raise DecodeError("ingest_bad_record",
                           f"a JSON {json_kind(record)}, not an object (one article per line)")
+    record = {key: without_surrogates(value) for key, value in record.items()}
     meta = record_meta(record)
     return article_text(meta.title, record_text(record)), meta
 
@@ -116,6 +135,9 @@ def item_from_line(label: str, line_no: int, line: bytes) -> RawArticle | Reject
     except DecodeError as err:
         return Rejection(where, make_article_id(where, raw_sha256), raw_sha256, "ingest",
                          err.reason, f"{where}: {err.detail}")
+    except Exception as exc:  # an odd record must not stop the file
+        return Rejection(where, make_article_id(where, raw_sha256), raw_sha256, "ingest",
+                         "ingest_error", f"{where}: {type(exc).__name__}: {exc}")
     source_uri = meta.url or where
     return RawArticle(make_article_id(source_uri, raw_sha256), source_uri, raw_sha256, text,
                       "html", meta)
@@ -139,14 +161,19 @@ def read_jsonl_file(path: Path, label: str) -> Iterator[RawArticle | Rejection]:
     """Every line of one JSONL file (gzip by name); a broken file ends with a Rejection
     after the lines read before the break."""
     compressed = path.name.lower().endswith(".gz")
+    limit = current_limits().max_article_bytes
     line_no = 0
     try:
         with (gzip.open(path, "rb") if compressed else path.open("rb")) as handle:
-            for line_no, line in iter_lines(handle, MAX_ARTICLE_BYTES):
+            for line_no, line in iter_lines(handle, limit):
                 if line is None:
                     yield Rejection(f"{label}:{line_no}", None, None, "ingest", "ingest_too_large",
-                                    f"{label}:{line_no}: line over {MAX_ARTICLE_BYTES} bytes")
-                elif line.strip():
+                                    f"{label}:{line_no}: line over the limit of {limit:,} "
+                                    "bytes (NEWSFACTS_MAX_ARTICLE_BYTES)")
+                    continue
+                if line_no == 1:
+                    line = line.removeprefix(codecs.BOM_UTF8)  # Windows tools write one
+                if line.strip():
                     yield item_from_line(label, line_no, line)
     except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
         reason = "ingest_bad_gzip" if compressed else "ingest_unreadable"

@@ -16,15 +16,17 @@ import gzip
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 
 from newsfacts.ids import make_article_id, sha256_hex
 from newsfacts.ingest.decode import raw_article_from_bytes
-from newsfacts.ingest.html import MAX_HTML_BYTES, html_bytes_to_text
+from newsfacts.ingest.html import html_bytes_to_text
 from newsfacts.ingest.meta import make_meta
 from newsfacts.ingest.paths import file_label, list_source_files
+from newsfacts.limits import current_limits
 from newsfacts.records import RawArticle, Rejection
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -41,19 +43,33 @@ def is_article_response(record: ArcWarcRecord) -> bool:
     return status.startswith("2") and content_type.startswith(HTML_TYPES)
 
 
+def payload_stream(record: ArcWarcRecord) -> BinaryIO:
+    """The record's payload: gzip-encoded bodies as archived, which raw_article_from_bytes
+    unzips with its limit and its error for a cut or corrupt stream (warcio's decoder
+    returns what it could decode and says nothing); any other body as warcio decodes it."""
+    headers = record.http_headers
+    encoding = (headers.get_header("Content-Encoding") or "").strip().lower()
+    chunked = "chunked" in (headers.get_header("Transfer-Encoding") or "").lower()
+    if encoding in ("gzip", "x-gzip") and not chunked:
+        return record.raw_stream
+    return record.content_stream()
+
+
 def item_from_record(record: ArcWarcRecord, label: str) -> RawArticle | Rejection:
     """The article of an HTML response record, or a Rejection (too large, cut short,
     undecodable, no main text)."""
     uri = record.rec_headers.get_header("WARC-Target-URI") or f"{label}@unknown"
-    data = record.content_stream().read(MAX_HTML_BYTES + 1)
+    limit = current_limits().max_html_bytes
+    data = payload_stream(record).read(limit + 1)
     raw_sha256 = sha256_hex(data)
 
     def reject(reason: str, detail: str) -> Rejection:
         return Rejection(uri, make_article_id(uri, raw_sha256), raw_sha256, "ingest", reason,
                          f"{label}: {uri}: {detail}")
 
-    if len(data) > MAX_HTML_BYTES:
-        return reject("ingest_too_large", f"payload over {MAX_HTML_BYTES} bytes")
+    if len(data) > limit:
+        return reject("ingest_too_large", f"payload over the limit of {limit:,} bytes "
+                                          "(NEWSFACTS_MAX_HTML_BYTES)")
     missing = getattr(record.raw_stream, "limit", 0)
     if missing:
         return reject("ingest_bad_warc",
@@ -83,6 +99,8 @@ def read_warc_file(path: Path, label: str) -> Iterator[RawArticle | Rejection]:
         records = ArchiveIterator(handle)
         try:
             for record in records:
+                if record.rec_type is None:  # "WARC/1.0" and then no WARC headers
+                    raise ValueError("a record without a WARC-Type header: not a WARC file")
                 if is_article_response(record):
                     read += 1
                     yield item_from_record(record, label)
@@ -99,7 +117,7 @@ def read_warc_file(path: Path, label: str) -> Iterator[RawArticle | Rejection]:
 def broken_file(label: str, reason: str, problem: str, kept: int) -> Rejection:
     """The Rejection of an archive that breaks after `kept` article records."""
     return Rejection(label, None, None, "ingest", reason,
-                     f"{label}: {problem}; kept the {kept} article record(s) read before it")
+                     f"{label}: {problem}; {kept} article record(s) before it were read")
 
 
 def read_warc(location: Path) -> Iterator[RawArticle | Rejection]:
