@@ -246,6 +246,12 @@ def test_a_corrupted_file_fails_clearly_and_is_deleted(
     assert result.exit_code == 1
     assert "checksum mismatch for events.csv" in result.output
     assert not (target / "events.csv").exists() and not (target / "events.csv.part").exists()
+    # The other files are still fetched and verified: only the corrupted one is missing.
+    release = root / "newsfacts" / "v0001"
+    got = sorted(path.name for path in target.iterdir())
+    assert got == sorted(path.name for path in release.iterdir() if path.name != "events.csv")
+    assert all(file_sha256(target / name) == file_sha256(release / name) for name in got)
+    assert f"{len(got)} of {len(got) + 1} files verified" in " ".join(result.output.split())
 
 
 @pytest.mark.parametrize("link", [

@@ -23,6 +23,10 @@ class DownloadError(RuntimeError):
     """The catalog, a link or a file cannot be trusted: nothing unverified is kept."""
 
 
+class ChecksumMismatch(DownloadError):
+    """One file's bytes differ from its catalog sha256 (the other files are still fetched)."""
+
+
 @dataclass(frozen=True, slots=True)
 class RemoteFile:
     """A file to fetch: its name in the target folder, link, size and sha256."""
@@ -162,7 +166,7 @@ def fetch_file(base: str, item: RemoteFile, target: Path,
     actual = sha256_of(part)
     if actual != item.sha256:
         part.unlink()
-        raise DownloadError(f"checksum mismatch for {item.name}: expected sha256 {item.sha256}, "
+        raise ChecksumMismatch(f"checksum mismatch for {item.name}: expected sha256 {item.sha256}, "
                             f"got {actual}; the file was deleted")
     os.replace(part, final)
     return state
@@ -180,9 +184,18 @@ def download_release(base: str, spec: str | None, target: Path,
     target.mkdir(parents=True, exist_ok=True)
     files = release_files(entry, target)
     on_start(sum(max(f.bytes, 0) for f in files))
-    try:
-        states = {f.name: fetch_file(base, f, target, on_bytes) for f in files}
-    except OSError as error:
-        raise DownloadError(f"download failed: {error} (run again to resume)") from None
+    states: dict[str, str] = {}
+    mismatches: list[str] = []
+    for item in files:
+        try:
+            states[item.name] = fetch_file(base, item, target, on_bytes)
+        except ChecksumMismatch as mismatch:
+            mismatches.append(str(mismatch))
+        except OSError as error:
+            raise DownloadError(f"download failed: {error} (run again to resume)") from None
+    if mismatches:
+        raise DownloadError("\n".join([
+            *mismatches, f"{len(states)} of {len(files)} files verified in {target}; "
+            f"{len(mismatches)} failed their checksum and were deleted"]))
     return entry, states
 
