@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from newsfacts.pipeline import run_build
+from processes import stop_process_group
 
 pytestmark = [pytest.mark.flow, pytest.mark.dask]
 
@@ -89,7 +90,7 @@ def dask_cluster(tmp_path: Path) -> Iterator[str]:
         raise
     finally:
         for process in reversed(processes):
-            stop(process)
+            stop_process_group(process)
         for log in logs.values():
             log.close()
 
@@ -107,17 +108,6 @@ def wait_for_scheduler(scheduler_file: Path, process: subprocess.Popen[bytes],
         assert process.poll() is None, "dask scheduler exited"
         time.sleep(0.5)
     pytest.fail(f"dask scheduler did not start in {timeout}s")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """Terminate a process group started by a fixture; kill it if it lingers."""
-    if process.poll() is None:
-        os.killpg(process.pid, 15)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, 9)
-            process.wait(timeout=30)
 
 
 def test_dask_existing_cluster_release_is_byte_identical_and_models_load_per_worker(

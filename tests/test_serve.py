@@ -21,6 +21,8 @@ from typing import Any
 import httpx
 import pytest
 
+from processes import stop_process_group
+
 pytestmark = [pytest.mark.flow, pytest.mark.server]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,17 +68,6 @@ def next_minutes(lead: dt.timedelta, count: int) -> list[dt.datetime]:
 def tail(path: Path, lines: int = 60) -> str:
     text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
     return "\n".join(text.splitlines()[-lines:])
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the process group (serve's flow-run processes included), then SIGKILL."""
-    if process.poll() is None:
-        os.killpg(process.pid, 15)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, 9)
-            process.wait(timeout=30)
 
 
 def wait_until(check: Callable[[], Any], timeout: float, what: str, logs: Callable[[], str],
@@ -146,7 +137,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
                          logs)
         finally:
             for process in reversed(processes):
-                stop(process)
+                stop_process_group(process)
 
 
 def deployment_named(api: str, flow: str, name: str) -> dict[str, Any] | None:
