@@ -227,8 +227,18 @@ def describe_person(parsed: ParsedText, found: Found) -> Found:
     if role is None or country is None:
         after_role, after_country = describe_after(parsed, found.end_token, sentence.end_token)
         role, country = role or after_role, country or after_country
+    if country is None:
+        country = known_person_country(found.span.text, role)
     return replace(found, role=role, country=country,
                    sector=sector_of_role(role) if role else None)
+
+
+def known_person_country(name: str, role: str | None) -> str | None:
+    """The country of a well-known person the text names without one (rules/people.json):
+    by title and name first ("King Hassan"), then by the name ("President Bush" -> Bush)."""
+    if role and (country := gazetteer.country_of_person(f"{role} {name}")):
+        return country
+    return gazetteer.country_of_person(name)
 
 
 def sector_of_role(role: str) -> str | None:
