@@ -397,8 +397,13 @@ def agent_heads(tree: Tree, trigger: int, verb: int) -> list[int]:
     return subjects
 
 
-def patient_heads(tree: Tree, trigger: int, verb: int, depth: int = 0) -> list[int]:
-    """actor2's argument heads: objects and with/to/against/... complements."""
+def patient_heads(tree: Tree, trigger: int, verb: int, depth: int = 0,
+                  skip: frozenset[int] = frozenset()) -> list[int]:
+    """actor2's argument heads: objects and with/to/against/... complements.
+
+    Tokens in `skip` (time expressions: "on Tuesday") are never heads, so a sentence whose
+    only complement is a date still looks for the recipient in its content clause.
+    """
     heads: list[int] = []
     prepositions = NOUN_PATIENT_PREPOSITIONS if tree.token(trigger).pos == "NOUN" \
         else PATIENT_PREPOSITIONS
@@ -408,17 +413,23 @@ def patient_heads(tree: Tree, trigger: int, verb: int, depth: int = 0) -> list[i
         if tree.token(i).pos == "VERB" and not tree.kids(i, *SUBJECT_DEPS):
             heads += tree.kids(i, "nsubjpass")
         heads += [o for _, o in tree.preposition_objects(i, prepositions)]
-    heads = [h for h in heads if h != trigger and tree.lemma(h) not in PRONOUNS]
+    heads = [h for h in heads if h != trigger and h not in skip
+             and tree.lemma(h) not in PRONOUNS]
     if not heads:
-        for clause in tree.kids(trigger, "ccomp", "xcomp"):
+        # "demanded that the US cancel ...", "reiterated its demand that Israel ease ...":
+        # the subject of the content clause, of the trigger or of the verb it is the object of
+        clauses = tree.kids(trigger, "ccomp", "xcomp")
+        if verb != trigger and trigger in tree.kids(verb, "dobj"):
+            clauses += tree.kids(verb, "ccomp")
+        for clause in clauses:
             heads += [s for s in tree.kids(clause, "nsubj", "nsubjpass")
-                      if tree.lemma(s) not in PRONOUNS]
+                      if tree.lemma(s) not in PRONOUNS and s not in skip]
     if not heads and depth < 3:
         # "offered to hand over to Britain", "staged a strike to demand ...": the content
         # or purpose clause names the recipient.
         for clause in tree.kids(trigger, "xcomp") + tree.kids(verb, "xcomp", "advcl"):
             if clause != trigger and not is_separate_clause(tree, clause):
-                heads += patient_heads(tree, clause, clause, depth + 1)
+                heads += patient_heads(tree, clause, clause, depth + 1, skip)
     return heads
 
 
@@ -501,6 +512,9 @@ class Actor:
     named: bool  # some entity or country word is named in the phrase
     conjoined: bool  # several conjoined named heads ("X and Y")
     direct: bool  # named in the phrase itself, not only in its in/from/to... phrases
+    # no country, and its entities are only country-less groups: a religion or people
+    # ("Moslem fundamentalist demonstrators") or an organisation no gazetteer knows
+    anonymous: bool = False
 
 
 NO_ACTOR = Actor((), (), (), None, False, False, False)
@@ -533,15 +547,38 @@ def describe_actor(tree: Tree, heads: list[int], countries: Mapping[str, str | N
                 found.add(country)
     first, last = min(tokens), max(tokens)
     start, end = tree.token(first).start, tree.token(last).end
-    coordinated = {*heads, *(c for h in heads for c in tree.kids(h, "conj"))}
-    coordinated |= {a for c in coordinated for a in tree.kids(c, "appos", "compound")}
-    conjoined = len({tree.mention_at[t].entity_id for t in coordinated
-                     if t in tree.mention_at
-                     and tree.mention_at[t].entity_type != "NORP"}) > 1
+    conjoined = named_conjuncts(tree, heads) > 1
+    mentions = [tree.mention_at[t] for t in tokens if t in tree.mention_at]
+    anonymous = bool(ids) and not found and all(is_countryless_group(m) for m in mentions)
     return Actor(tuple(ids), tuple(sorted(found)),
                  tuple(sorted({s for e in ids if (s := sectors.get(e))})),
                  tree.parsed.text[start:end], bool(ids or found), conjoined,
-                 direct or (bool(found) and not wide))
+                 direct or (bool(found) and not wide), anonymous)
+
+
+def is_countryless_group(mention: Mention) -> bool:
+    """A religion or people word ("Moslem", "Islamic") or an organisation no gazetteer
+    knows ("MASSOB"): a group event coders place where it acts, not an international body."""
+    if mention.entity_type == "NORP":
+        return gazetteer.country_of_demonym(mention.text) is None
+    return (mention.entity_type == "ORG" and gazetteer.lookup_organization(mention.text) is None
+            and gazetteer.lookup_metonym(mention.text) is None)
+
+
+def named_conjuncts(tree: Tree, heads: list[int]) -> int:
+    """How many of the heads and their conjuncts name an entity (NORP words aside).
+
+    A conjunct counts once with its appositions and compounds: "Kenzo Oshima, the UN
+    relief coordinator," and "the Hutu rebel group, Forces for Defence of Democracy," are
+    one actor each, whatever entities the model found in them.
+    """
+    conjuncts = {*heads, *(c for h in heads for c in tree.kids(h, "conj"))}
+    named = 0
+    for c in conjuncts:
+        tokens = {c, *tree.kids(c, "appos", "compound")}
+        named += any(t in tree.mention_at and tree.mention_at[t].entity_type != "NORP"
+                     for t in tokens)
+    return named
 
 
 # ---------------------------------------------------------------- status, place, time, topics
@@ -765,10 +802,10 @@ def build_event(tree: Tree, found: Found, verb: int, heads1: list[int],
         speaker = clause_verb(tree, tree.head(index) or index)
         heads1, _ = subject_of(tree, speaker)
         heads2 = [s for s in tree.kids(index, "nsubj", "nsubjpass")
-                  if tree.lemma(s) not in PRONOUNS] or patient_heads(tree, speaker, speaker)
+                  if tree.lemma(s) not in PRONOUNS] or patient_heads(tree, speaker, speaker,
+                                                                    skip=frozenset(timed))
     else:
-        heads2 = patient_heads(tree, index, verb)
-    heads2 = [h for h in heads2 if h not in timed]
+        heads2 = patient_heads(tree, index, verb, skip=frozenset(timed))
     between = [o for p, o in tree.preposition_objects(index, frozenset({"between"}))]
     actor1 = describe_actor(tree, heads1, countries, sectors)
     actor2 = without(describe_actor(tree, heads2, countries, sectors), actor1)
@@ -835,18 +872,20 @@ def place_unnamed(actor1: Actor, actor2: Actor, event_type: str,
 
     Such a side is in the event's place ("in Kirkuk"); for mostly domestic event types
     (DOMESTIC_TYPES), failing a place, in the other side's country. A side with a named
-    entity but no country (the UN, a rebel group) is left as it is.
+    entity but no country is left as it is (the UN), unless its entities are only
+    country-less groups (`Actor.anonymous`: "Moslem fundamentalists", an organisation no
+    gazetteer knows) in a domestic event.
     """
     sides = [actor1, actor2]
     for k, side in enumerate(sides):
-        if side.countries or side.entity_ids or (k == 0 and not side.text
-                                                 and event_type not in DOMESTIC_TYPES):
+        anonymous = side.anonymous and event_type in DOMESTIC_TYPES
+        if side.countries or (side.entity_ids and not anonymous) or (
+                k == 0 and not side.text and event_type not in DOMESTIC_TYPES):
             continue
         if k == 1 and not side.text and event_type not in DOMESTIC_TYPES:
             continue
         other = sides[1 - k].countries
         country = (place,) if place else other if event_type in DOMESTIC_TYPES else ()
         if country:
-            sides[k] = Actor((), tuple(sorted(country)), (), side.text, False, side.conjoined,
-                             False)
+            sides[k] = replace(side, countries=tuple(sorted(country)))
     return sides[0], sides[1]
