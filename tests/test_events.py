@@ -372,3 +372,44 @@ def test_reference_rules_are_well_formed() -> None:
         references)
     assert all(w == w.lower() for w in references["pair_subjects"])
     assert set(rules["venue_verbs"].values()) <= {"passive", "place"}
+
+
+# ---------------------------------------------------------------- actor countries (issue 5)
+
+
+def test_the_recipient_of_a_demand_is_the_subject_of_its_content_clause() -> None:
+    dated = only(events_of("Norway on Monday demanded that Chile release the fishermen."))
+    assert (dated.actor1_countries, dated.actor2_countries) == (("NO",), ("CL",))
+    noun = only(events_of("Peru reiterated its demand today that Bolivia withdraw its troops."))
+    assert (noun.event_type, noun.actor1_countries, noun.actor2_countries) == (
+        "DEMAND", ("PE",), ("BO",))
+
+
+def test_an_apposition_is_one_actor_not_a_reciprocal_pair() -> None:
+    event = only(events_of(
+        "Jan Eliasson, the United Nations envoy, demanded parties in Sudan to allow aid workers "
+        "access."))
+    assert not event.symmetric and event.actor2_countries == ("SD",)
+
+
+def test_a_religious_group_in_a_domestic_event_is_in_the_other_sides_country() -> None:
+    event = only(events_of("Kenyan police opened fire on Christian demonstrators."))
+    assert (event.event_type, event.actor1_countries, event.actor2_countries) == (
+        "FIGHT", ("KE",), ("KE",))
+
+
+def test_an_ethnic_group_is_coded_by_the_territory_it_lives_in() -> None:
+    protest = only(events_of("Hundreds of ethnic Hungarians protested in Romania."))
+    assert protest.actor1_countries == ("RO",)
+    demand = only(events_of("The Serbs of northern Kosovo demanded autonomy from Belgrade."))
+    assert demand.actor1_countries == ("XK",) and demand.actor2_countries == ("RS",)
+
+
+def test_a_compass_part_of_a_country_is_in_that_country() -> None:
+    event = only(events_of("Turkish troops shelled villages in northern Iraq."))
+    assert (event.actor1_countries, event.actor2_countries) == (("TR",), ("IQ",))
+
+
+def test_a_well_known_person_named_without_a_country_has_one() -> None:
+    event = only(events_of("President Bush criticised Russia."))
+    assert (event.actor1_countries, event.actor2_countries) == (("US",), ("RU",))

@@ -45,6 +45,11 @@ POSSESSIVE_TOKENS = frozenset({"'s", "’s", "'", "’"})
 APPOSITION_NOUNS = frozenset({"counterpart", "counterparts", "leader", "colleague", "head"})
 DETERMINERS = frozenset({"the", "his", "her", "their", "its", "a", "an"})
 MAX_ROLE_WORDS = 4
+# A compass word before a country name: the part of that country ("South Lebanon", "northern
+# Iraq"). Tried only when the whole name is no country, city or region ("South Africa" is).
+COMPASS_PREFIX = re.compile(
+    r"^(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|east(?:ern)?|west(?:ern)?|central)\s+",
+    re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,12 +275,16 @@ def describe_org(parsed: ParsedText, found: Found) -> Found:
 
 
 def describe_place(found: Found) -> Found:
-    """A place with its country: the country itself, or the country of a city or region."""
+    """A place with its country: the country itself, or the country of a city or region;
+    a part of a country named by a compass word ("South Lebanon", "Western Cambodia")."""
     name = found.span.text
     if metonym := gazetteer.lookup_metonym(name):
         return replace(found, canonical=metonym.canonical, country=metonym.country)
     # A region of one country ("Florida", "New Hampshire") before a city of that name (in CU).
-    return replace(found, country=country_of_region(name) or country_of_place(name))
+    country = country_of_region(name) or country_of_place(name)
+    if country is None and (match := COMPASS_PREFIX.match(name)):
+        country = country_of_country_name(name[match.end():])
+    return replace(found, country=country)
 
 
 def describe(parsed: ParsedText, found: Found) -> Found:

@@ -515,6 +515,9 @@ class Actor:
     # no country, and its entities are only country-less groups: a religion or people
     # ("Moslem fundamentalist demonstrators") or an organisation no gazetteer knows
     anonymous: bool = False
+    # an ethnic group ("ethnic Albanians") whose only country is its people's: coded by
+    # the territory it lives in (`place_ethnic`), not by the state its name recalls
+    ethnic: bool = False
 
 
 NO_ACTOR = Actor((), (), (), None, False, False, False)
@@ -550,10 +553,49 @@ def describe_actor(tree: Tree, heads: list[int], countries: Mapping[str, str | N
     conjoined = named_conjuncts(tree, heads) > 1
     mentions = [tree.mention_at[t] for t in tokens if t in tree.mention_at]
     anonymous = bool(ids) and not found and all(is_countryless_group(m) for m in mentions)
+    found, ethnic = territory_of_people(tree, heads, tokens, found, countries)
     return Actor(tuple(ids), tuple(sorted(found)),
                  tuple(sorted({s for e in ids if (s := sectors.get(e))})),
                  tree.parsed.text[start:end], bool(ids or found), conjoined,
-                 direct or (bool(found) and not wide), anonymous)
+                 direct or (bool(found) and not wide), anonymous, ethnic)
+
+
+def territory_of_people(tree: Tree, heads: list[int], tokens: list[int], found: set[str],
+                        countries: Mapping[str, str | None]) -> tuple[set[str], bool]:
+    """Countries of a people named as a group: by territory, as PLOVER and ICEWS code them.
+
+    "The Albanians of southern Serbia", "ethnic Turks in Sweden": a people word (NORP) that
+    heads the phrase or follows "ethnic", with a place in the phrase, is in that place's
+    country. Without a place, an "ethnic" group is flagged for `place_ethnic`. Returns the
+    countries and that flag.
+    """
+    people = [t for t in tokens if t in tree.mention_at
+              and tree.mention_at[t].entity_type == "NORP"]
+    if not people:
+        return found, False
+    ethnic = any(tree.token(t).text.lower() == "ethnic" for t in tokens)
+    if not ethnic and not any(t in heads for t in people):
+        return found, False
+    places = {c for t in tokens if t in tree.mention_at
+              and tree.mention_at[t].entity_type in PLACE_TYPES
+              and (c := countries.get(tree.mention_at[t].entity_id))}
+    if places:
+        return places, False
+    people_countries = {c for t in people if (c := countries.get(tree.mention_at[t].entity_id))}
+    return found, ethnic and found <= people_countries
+
+
+def place_ethnic(actor: Actor, other: Actor, event_type: str, place: str | None) -> Actor:
+    """An ethnic group with no place in its phrase is in the event's place ("ethnic
+    Albanians demonstrated in Serbia"); failing one, for a domestic event type, in the other
+    side's country ("ethnic Turks ... against Sweden's decision")."""
+    if not actor.ethnic:
+        return actor
+    if place:
+        return replace(actor, countries=(place,))
+    if event_type in DOMESTIC_TYPES and other.countries and not other.ethnic:
+        return replace(actor, countries=other.countries)
+    return actor
 
 
 def is_countryless_group(mention: Mention) -> bool:
@@ -817,8 +859,10 @@ def build_event(tree: Tree, found: Found, verb: int, heads1: list[int],
     elif actor1.conjoined and not actor2.direct:
         actor2, symmetric = NO_ACTOR, True
     if not symmetric:
-        actor1, actor2 = place_unnamed(actor1, actor2, found.entry.event_type,
-                                       countries.get(location) if location else None)
+        place = countries.get(location) if location else None
+        actor1, actor2 = place_unnamed(actor1, actor2, found.entry.event_type, place)
+        actor1, actor2 = (place_ethnic(actor1, actor2, found.entry.event_type, place),
+                          place_ethnic(actor2, actor1, found.entry.event_type, place))
     status, negated = event_status(tree, index, verb)
     entry = consult_by_place(found.entry, actor1, actor2,
                              countries.get(location) if location else None)
