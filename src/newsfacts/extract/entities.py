@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from newsfacts.extract import gazetteer
 from newsfacts.extract.nlp import NamedSpan, ParsedText, Token
 from newsfacts.extract.places import (
+    country_of_capital_in,
     country_of_country_name,
     country_of_place,
     country_of_region,
@@ -271,6 +272,8 @@ def describe_org(parsed: ParsedText, found: Found) -> Found:
     country = words_country(tokens)
     if country is None and found.first_token > 0:
         country = country_of_token_text(parsed.tokens[found.first_token - 1].text)
+    if country is None:
+        country = country_of_capital_in(name)  # "Baghdad University", "... of Tehran"
     return replace(found, country=country)
 
 
