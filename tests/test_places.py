@@ -167,7 +167,8 @@ def test_places_rules_file() -> None:
     assert overrides["United Nations"] is None
 
 
-PLACE_RULES = json.loads(resources.files("newsfacts.rules").joinpath("places.json").read_text("utf-8"))
+PLACE_RULES = json.loads(
+    resources.files("newsfacts.rules").joinpath("places.json").read_text("utf-8"))
 
 
 @pytest.mark.parametrize("entry", PLACE_RULES["country_aliases"], ids=lambda e: e["name"])
