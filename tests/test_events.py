@@ -413,3 +413,12 @@ def test_a_compass_part_of_a_country_is_in_that_country() -> None:
 def test_a_well_known_person_named_without_a_country_has_one() -> None:
     event = only(events_of("President Bush criticised Russia."))
     assert (event.actor1_countries, event.actor2_countries) == (("US",), ("RU",))
+
+
+def test_a_mediation_effort_takes_its_sides_from_the_frame_noun() -> None:
+    event = only(events_of("Norway launched a mediation effort between Colombia and Venezuela."))
+    assert (event.event_type, event.actor1_countries, event.actor2_countries) == (
+        "CONSULT", ("NO",), ("CO", "VE"))
+    halt = only(events_of("The African Union may halt mediation efforts among Sudan's rival "
+                          "factions."))
+    assert halt.actor2_countries == ("SD",)

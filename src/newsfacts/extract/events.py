@@ -47,7 +47,7 @@ SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 OBJECT_DEPS = frozenset({"dobj", "dative", "iobj", "attr", "oprd"})
 PATIENT_PREPOSITIONS = frozenset({"with", "to", "against", "on", "into", "from", "between",
                                   "toward", "towards", "at", "over", "upon", "for"})
-NOUN_PATIENT_PREPOSITIONS = PATIENT_PREPOSITIONS | {"of"}
+NOUN_PATIENT_PREPOSITIONS = PATIENT_PREPOSITIONS | {"of", "among"}
 PLACE_PREPOSITIONS = frozenset({"in", "at", "near"})
 # Dependencies that stay inside an actor's noun phrase (tier 1), and the prepositions added
 # when tier 1 names no country (tier 2: "rebels in Darfur", "forces from Chad").
@@ -55,7 +55,7 @@ PHRASE_DEPS = frozenset({"compound", "amod", "poss", "nmod", "appos", "conj", "c
                          "nummod", "quantmod", "flat", "case", "npadvmod", "pobj", "punct"})
 PHRASE_PREPOSITIONS = frozenset({"of"})
 WIDE_PREPOSITIONS = frozenset({"in", "from", "for", "at", "within", "throughout", "across",
-                               "to", "against", "on", "with", "into"})
+                               "to", "against", "on", "with", "into", "between", "among"})
 # Clauses whose triggers are events of their own, not parts of the governing event.
 SEPARATE_DEPS = frozenset({"conj", "parataxis"})
 PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "her"})
@@ -377,6 +377,16 @@ def is_verb_argument(tree: Tree, noun: int, verb: int) -> bool:
     return head is not None and tree.token(head).dep == "prep" and tree.head(head) == verb
 
 
+def frame_head(tree: Tree, trigger: int) -> int:
+    """The frame noun a trigger noun modifies ("mediation" of "a mediation effort"), which
+    carries the event's arguments; else the trigger itself."""
+    head = tree.head(trigger)
+    if (head is not None and tree.token(trigger).dep in ("compound", "amod")
+            and tree.lemma(head) in lexicon().frame_nouns):
+        return head
+    return trigger
+
+
 def agent_heads(tree: Tree, trigger: int, verb: int) -> list[int]:
     """actor1's argument heads: a noun's possessor, agent or modifiers; else the subject."""
     token = tree.token(trigger)
@@ -388,8 +398,9 @@ def agent_heads(tree: Tree, trigger: int, verb: int) -> list[int]:
         if modifiers := [m for m in tree.kids(trigger, "amod", "compound", "nmod")
                          if m in tree.mention_at]:
             return modifiers
-        if token.dep in ("nsubj", "nsubjpass") or verb == trigger or not is_verb_argument(
-                tree, trigger, verb):
+        frame = frame_head(tree, trigger)
+        if tree.token(frame).dep in ("nsubj", "nsubjpass") or verb == trigger or \
+                not is_verb_argument(tree, frame, verb):
             return []
     subjects, _ = subject_of(tree, verb)
     if tree.kids(verb, "nsubjpass") and not subjects:
@@ -407,13 +418,14 @@ def patient_heads(tree: Tree, trigger: int, verb: int, depth: int = 0,
     heads: list[int] = []
     prepositions = NOUN_PATIENT_PREPOSITIONS if tree.token(trigger).pos == "NOUN" \
         else PATIENT_PREPOSITIONS
-    places = {trigger, verb}
+    frame = frame_head(tree, trigger) if tree.token(trigger).pos == "NOUN" else trigger
+    places = {trigger, verb, frame}  # "a mediation effort between X and Y": the frame's
     for i in sorted(places):
         heads += tree.kids(i, "dobj", "dative", "iobj")
         if tree.token(i).pos == "VERB" and not tree.kids(i, *SUBJECT_DEPS):
             heads += tree.kids(i, "nsubjpass")
         heads += [o for _, o in tree.preposition_objects(i, prepositions)]
-    heads = [h for h in heads if h != trigger and h not in skip
+    heads = [h for h in heads if h not in (trigger, frame) and h not in skip
              and tree.lemma(h) not in PRONOUNS]
     if not heads:
         # "demanded that the US cancel ...", "reiterated its demand that Israel ease ...":
