@@ -422,3 +422,10 @@ def test_a_mediation_effort_takes_its_sides_from_the_frame_noun() -> None:
     halt = only(events_of("The African Union may halt mediation efforts among Sudan's rival "
                           "factions."))
     assert halt.actor2_countries == ("SD",)
+
+
+def test_an_apposition_describing_a_named_country_adds_no_country() -> None:
+    event = only(events_of("Chile, a close U.S. ally, criticised Peru."))
+    assert (event.actor1_countries, event.actor2_countries) == (("CL",), ("PE",))
+    titled = only(events_of("Putin, Russia's president, criticised Ukraine."))
+    assert (titled.actor1_countries, titled.actor2_countries) == (("RU",), ("UA",))

@@ -544,7 +544,8 @@ def describe_actor(tree: Tree, heads: list[int], countries: Mapping[str, str | N
     found: set[str] = set()
     direct = False
     for wide in (False, True):
-        tokens = sorted({t for h in heads for t in phrase_tokens(tree, h, wide)})
+        tokens = sorted({t for h in heads for t in phrase_tokens(tree, h, wide)}
+                        - described_by_apposition(tree, heads, countries))
         ids = list(dict.fromkeys(tree.mention_at[t].entity_id for t in tokens
                                  if t in tree.mention_at))
         found = {c for e in ids if (c := countries.get(e))}
@@ -608,6 +609,20 @@ def place_ethnic(actor: Actor, other: Actor, event_type: str, place: str | None)
     if event_type in DOMESTIC_TYPES and other.countries and not other.ethnic:
         return replace(actor, countries=other.countries)
     return actor
+
+
+def described_by_apposition(tree: Tree, heads: list[int],
+                            countries: Mapping[str, str | None]) -> set[int]:
+    """Tokens of appositions to a head that names a country-coded entity itself:
+    "Pakistan, a key U.S. ally," is Pakistan; the ally's "U.S." says whose ally it is."""
+    out: set[int] = set()
+    for h in heads:
+        mention = tree.mention_at.get(h)
+        if mention and countries.get(mention.entity_id):
+            for a in tree.kids(h, "appos"):
+                if a not in tree.mention_at:
+                    out.update(tree.subtree(a))
+    return out
 
 
 def is_countryless_group(mention: Mention) -> bool:
