@@ -429,3 +429,9 @@ def test_an_apposition_describing_a_named_country_adds_no_country() -> None:
     assert (event.actor1_countries, event.actor2_countries) == (("CL",), ("PE",))
     titled = only(events_of("Putin, Russia's president, criticised Ukraine."))
     assert (titled.actor1_countries, titled.actor2_countries) == (("RU",), ("UA",))
+
+
+def test_the_issuer_of_a_statement_is_the_actor_of_what_it_demands() -> None:
+    event = only(events_of("Cuba issued a statement demanding that Colombia free the prisoners."))
+    assert (event.event_type, event.actor1_countries, event.actor2_countries) == (
+        "DEMAND", ("CU",), ("CO",))

@@ -104,6 +104,7 @@ class Lexicon:
     cues: dict[str, frozenset[str]]
     demand_modals: frozenset[str]
     frame_nouns: frozenset[str]
+    statement_nouns: frozenset[str]
     topics: dict[str, str]
     venue_verbs: dict[str, str]
 
@@ -129,6 +130,7 @@ def lexicon() -> Lexicon:
         cues={k: frozenset(v) for k, v in data["status_cues"].items()},
         demand_modals=frozenset(data["demand_modals"]),
         frame_nouns=frozenset(data["frame_nouns"]),
+        statement_nouns=frozenset(data["statement_nouns"]),
         topics={word: topic for topic, words in data["topics"].items() for word in words},
         venue_verbs=data["venue_verbs"],
     )
@@ -365,8 +367,22 @@ def subject_of(tree: Tree, verb: int) -> tuple[list[int], bool]:
         if tree.token(j).dep in ("xcomp", "advcl", "conj", "acomp") and tree.head(j) is not None:
             j = tree.head(j)  # type: ignore[assignment]
             continue
+        if (issued := issuing_verb(tree, j)) is not None:
+            j = issued  # "X issued a declaration demanding ...": X demands
+            continue
         break
     return [], False
+
+
+def issuing_verb(tree: Tree, j: int) -> int | None:
+    """The verb whose object is the statement a clause describes ("issued" of "issued a
+    declaration demanding ..."), else None."""
+    head = tree.head(j)
+    if (tree.token(j).dep != "acl" or head is None
+            or tree.lemma(head) not in lexicon().statement_nouns
+            or tree.token(head).dep != "dobj"):
+        return None
+    return tree.head(head)
 
 
 def is_verb_argument(tree: Tree, noun: int, verb: int) -> bool:
