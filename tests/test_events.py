@@ -435,3 +435,13 @@ def test_the_issuer_of_a_statement_is_the_actor_of_what_it_demands() -> None:
     event = only(events_of("Cuba issued a statement demanding that Colombia free the prisoners."))
     assert (event.event_type, event.actor1_countries, event.actor2_countries) == (
         "DEMAND", ("CU",), ("CO",))
+
+
+def test_an_act_in_defiance_or_protest_of_someone_is_aimed_at_them() -> None:
+    march = only(events_of(
+        "Thousands of students marched in Caracas in defiance of the Venezuelan government."))
+    assert (march.event_type, march.actor1_countries, march.actor2_countries) == (
+        "PROTEST", ("VE",), ("VE",))
+    strike = only(events_of(
+        "Farmers in France began a hunger strike in protest against Spanish fishing quotas."))
+    assert (strike.actor1_countries, strike.actor2_countries) == (("FR",), ("ES",))

@@ -105,6 +105,7 @@ class Lexicon:
     demand_modals: frozenset[str]
     frame_nouns: frozenset[str]
     statement_nouns: frozenset[str]
+    stance_nouns: frozenset[str]
     topics: dict[str, str]
     venue_verbs: dict[str, str]
 
@@ -131,6 +132,7 @@ def lexicon() -> Lexicon:
         demand_modals=frozenset(data["demand_modals"]),
         frame_nouns=frozenset(data["frame_nouns"]),
         statement_nouns=frozenset(data["statement_nouns"]),
+        stance_nouns=frozenset(data["stance_nouns"]),
         topics={word: topic for topic, words in data["topics"].items() for word in words},
         venue_verbs=data["venue_verbs"],
     )
@@ -436,6 +438,8 @@ def patient_heads(tree: Tree, trigger: int, verb: int, depth: int = 0,
         else PATIENT_PREPOSITIONS
     frame = frame_head(tree, trigger) if tree.token(trigger).pos == "NOUN" else trigger
     places = {trigger, verb, frame}  # "a mediation effort between X and Y": the frame's
+    if aimed := stance_objects(tree, sorted(places)):
+        return aimed
     for i in sorted(places):
         heads += tree.kids(i, "dobj", "dative", "iobj")
         if tree.token(i).pos == "VERB" and not tree.kids(i, *SUBJECT_DEPS):
@@ -459,6 +463,14 @@ def patient_heads(tree: Tree, trigger: int, verb: int, depth: int = 0,
             if clause != trigger and not is_separate_clause(tree, clause):
                 heads += patient_heads(tree, clause, clause, depth + 1, skip)
     return heads
+
+
+def stance_objects(tree: Tree, tokens: list[int]) -> list[int]:
+    """Whom an act is aimed at by an "in defiance of X" / "in protest against X" phrase of
+    one of the tokens (`stance_nouns` of rules/events.json)."""
+    return [o for i in tokens for _, noun in tree.preposition_objects(i, frozenset({"in"}))
+            if tree.lemma(noun) in lexicon().stance_nouns
+            for _, o in tree.preposition_objects(noun, frozenset({"of", "against", "to"}))]
 
 
 def phrase_tokens(tree: Tree, head: int, wide: bool) -> list[int]:
@@ -894,7 +906,7 @@ def build_event(tree: Tree, found: Found, verb: int, heads1: list[int],
     between = [o for p, o in tree.preposition_objects(index, frozenset({"between"}))]
     actor1 = describe_actor(tree, heads1, countries, sectors)
     actor2 = without(describe_actor(tree, heads2, countries, sectors), actor1)
-    location = event_location(tree, index, verb, heads2, others)
+    location = event_location(tree, index, verb, [*heads2, *tree.kids(verb, "dobj")], others)
     symmetric = False
     if not actor1.named and between:
         actor1, actor2, symmetric = describe_actor(tree, between, countries, sectors), \
