@@ -445,3 +445,10 @@ def test_an_act_in_defiance_or_protest_of_someone_is_aimed_at_them() -> None:
     strike = only(events_of(
         "Farmers in France began a hunger strike in protest against Spanish fishing quotas."))
     assert (strike.actor1_countries, strike.actor2_countries) == (("FR",), ("ES",))
+
+
+def test_a_threat_is_made_against_the_party_its_condition_names() -> None:
+    events = events_of("Farmers in Chile threatened to block the roads unless Argentina lifted "
+                       "its ban.")
+    (threat,) = [e for e in events if e.event_type == "THREATEN"]
+    assert (threat.actor1_countries, threat.actor2_countries) == (("CL",), ("AR",))

@@ -922,6 +922,8 @@ def build_event(tree: Tree, found: Found, verb: int, heads1: list[int],
     entry = consult_by_place(found.entry, actor1, actor2,
                              countries.get(location) if location else None)
     kind, code = coded_reading(entry, status)
+    if kind == "THREATEN" and not actor2.countries and not symmetric:
+        actor2 = threatened_party(tree, index, actor1, actor2, countries, sectors)
     date = event_date(tree, index, verb, expressions, others)
     token = tree.token(index)
     sentence = tree.sentence
@@ -942,6 +944,25 @@ def build_event(tree: Tree, found: Found, verb: int, heads1: list[int],
         topics=event_topics(tree),
         confidence=event_confidence(found, actor1, actor2, symmetric),
     )
+
+
+CONDITION_MARKS = frozenset({"unless", "if", "until"})
+
+
+def threatened_party(tree: Tree, trigger: int, actor1: Actor, actor2: Actor,
+                     countries: Mapping[str, str | None],
+                     sectors: Mapping[str, str | None]) -> Actor:
+    """The side a threat is made against when its object names no country: the subject of
+    its condition ("threatened a general strike unless Israel rescinded ..."), as CAMEO 13x
+    codes the party asked to comply."""
+    clauses = [trigger, *tree.kids(trigger, "xcomp")]
+    subjects = [s for c in clauses for a in tree.kids(c, "advcl")
+                if any(tree.lemma(m) in CONDITION_MARKS for m in tree.kids(a, "mark"))
+                for s in tree.kids(a, "nsubj", "nsubjpass") if tree.lemma(s) not in PRONOUNS]
+    if not subjects:
+        return actor2
+    party = without(describe_actor(tree, subjects, countries, sectors), actor1)
+    return party if party.countries else actor2
 
 
 MEETING_BY_PLACE = {"visit": ("042", "visit"), "host": ("043", "host"),
