@@ -452,3 +452,9 @@ def test_a_threat_is_made_against_the_party_its_condition_names() -> None:
                        "its ban.")
     (threat,) = [e for e in events if e.event_type == "THREATEN"]
     assert (threat.actor1_countries, threat.actor2_countries) == (("CL",), ("AR",))
+
+
+def test_a_demand_noun_names_the_party_of_its_that_clause() -> None:
+    event = only(events_of("Bolivia insisted on its demand that Chile return the coastline."))
+    assert (event.event_type, event.actor1_countries, event.actor2_countries) == (
+        "DEMAND", ("BO",), ("CL",))

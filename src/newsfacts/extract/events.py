@@ -447,6 +447,7 @@ def patient_heads(tree: Tree, trigger: int, verb: int, depth: int = 0,
         heads += [o for _, o in tree.preposition_objects(i, prepositions)]
     heads = [h for h in heads if h not in (trigger, frame) and h not in skip
              and tree.lemma(h) not in PRONOUNS]
+    heads = [s for h in heads for s in (demanded_party(tree, h) or [h])]
     if not heads:
         # "demanded that the US cancel ...", "reiterated its demand that Israel ease ...":
         # the subject of the content clause, of the trigger or of the verb it is the object of
@@ -463,6 +464,17 @@ def patient_heads(tree: Tree, trigger: int, verb: int, depth: int = 0,
             if clause != trigger and not is_separate_clause(tree, clause):
                 heads += patient_heads(tree, clause, clause, depth + 1, skip)
     return heads
+
+
+def demanded_party(tree: Tree, noun: int) -> list[int]:
+    """The subject of the clause of a demand noun ("insisted on its demands that Burundi's
+    government grant ..."): the party the demand is made on; else nothing."""
+    entries = lexicon().entries.get((tree.lemma(noun), "NOUN"), ())
+    if not any(e.event_type == "DEMAND" for e in entries):
+        return []
+    return [s for c in tree.kids(noun, "acl", "ccomp")
+            if any(tree.lemma(m) == "that" for m in tree.kids(c, "mark"))
+            for s in tree.kids(c, "nsubj", "nsubjpass") if tree.lemma(s) not in PRONOUNS]
 
 
 def stance_objects(tree: Tree, tokens: list[int]) -> list[int]:
