@@ -16,7 +16,12 @@ One sentence at a time (`extract_events`):
    country). Conjoined subjects and no actor2 ("X and Y agreed") are one symmetric record.
    Countries come from the entities' facts, else from country words in the phrase; an actor2
    phrase naming no one ("demonstrators", "refugees") is placed in the event's location or,
-   failing that, in actor1's country (domestic events), as event coders do.
+   failing that, in actor1's country (domestic events), as event coders do; so is, in a
+   domestic event, a side naming only country-less groups ("Moslem fundamentalists"). An
+   ethnic group is coded by its territory ("the Albanians of southern Serbia"). The
+   recipient may come from a content clause ("demanded that X ..."), a frame noun ("a
+   mediation effort between X and Y"), a stance ("in defiance of X") or, for a threat, its
+   condition ("unless X ..."); an apposition never adds a second actor.
 3. **Status**: planned ("will", "plans to", "is due to", an "upcoming" meeting), reported
    intention ("promised to", "is ready to", "would"), hypothetical ("may", "if", "unless"),
    else happened; negation separately. Following PLOVER/CAMEO, a cooperative act that is only
