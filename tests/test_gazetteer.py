@@ -340,6 +340,8 @@ def test_split_role_modifier(phrase: str, split: tuple[str | None, str]) -> None
         ("Castro", None),  # Fidel and Raul Castro (CU), Xiomara Castro (HN)
         ("Abbas", None),  # Mahmoud Abbas (PS), Abbas Araghchi (IR): no short form
         ("Khan", None),
+        ("Uribe", None),  # a common surname: Alvaro Uribe (CO) only by his full name
+        ("al-Maliki", None),  # Nouri al-Maliki (IQ), Riyad al-Maliki (PS)
         ("George Smith", None),
         ("Kim Jong Ul", None),  # a surname under four letters is never a near spelling
         ("Jean Chretien", "CA"),
