@@ -123,6 +123,11 @@ def test_maduro_typed_org_once_is_still_the_person() -> None:
     ("He called his French counterpart, Emmanuel Macron, on Friday.", "Emmanuel Macron", "FR",
      None),
     ("Britain's Prime Minister Theresa May resigned.", "Theresa May", "GB", "Prime Minister"),
+    # no country in the text: the people gazetteer (rules/people.json), by name or title + name
+    ("President Bush spoke with reporters on Monday.", "Bush", "US", "President"),
+    ("King Hassan received the envoy on Tuesday.", "Hassan", "MA", "King"),
+    ("Netanyahu met Abbas in Washington.", "Netanyahu", "IL", None),
+    ("Netanyahu met Abbas in Washington.", "Abbas", None, None),  # Abbas names no one alone
 ])
 def test_role_and_country_from_context(text: str, name: str, country: str,
                                        role: str | None) -> None:

@@ -372,3 +372,89 @@ def test_reference_rules_are_well_formed() -> None:
         references)
     assert all(w == w.lower() for w in references["pair_subjects"])
     assert set(rules["venue_verbs"].values()) <= {"passive", "place"}
+
+
+# ---------------------------------------------------------------- actor countries (issue 5)
+
+
+def test_the_recipient_of_a_demand_is_the_subject_of_its_content_clause() -> None:
+    dated = only(events_of("Norway on Monday demanded that Chile release the fishermen."))
+    assert (dated.actor1_countries, dated.actor2_countries) == (("NO",), ("CL",))
+    noun = only(events_of("Peru reiterated its demand today that Bolivia withdraw its troops."))
+    assert (noun.event_type, noun.actor1_countries, noun.actor2_countries) == (
+        "DEMAND", ("PE",), ("BO",))
+
+
+def test_an_apposition_is_one_actor_not_a_reciprocal_pair() -> None:
+    event = only(events_of(
+        "Jan Eliasson, the United Nations envoy, demanded parties in Sudan to allow aid workers "
+        "access."))
+    assert not event.symmetric and event.actor2_countries == ("SD",)
+
+
+def test_a_religious_group_in_a_domestic_event_is_in_the_other_sides_country() -> None:
+    event = only(events_of("Kenyan police opened fire on Christian demonstrators."))
+    assert (event.event_type, event.actor1_countries, event.actor2_countries) == (
+        "FIGHT", ("KE",), ("KE",))
+
+
+def test_an_ethnic_group_is_coded_by_the_territory_it_lives_in() -> None:
+    protest = only(events_of("Hundreds of ethnic Hungarians protested in Romania."))
+    assert protest.actor1_countries == ("RO",)
+    demand = only(events_of("The Serbs of northern Kosovo demanded autonomy from Belgrade."))
+    assert demand.actor1_countries == ("XK",) and demand.actor2_countries == ("RS",)
+
+
+def test_a_compass_part_of_a_country_is_in_that_country() -> None:
+    event = only(events_of("Turkish troops shelled villages in northern Iraq."))
+    assert (event.actor1_countries, event.actor2_countries) == (("TR",), ("IQ",))
+
+
+def test_a_well_known_person_named_without_a_country_has_one() -> None:
+    event = only(events_of("President Bush criticised Russia."))
+    assert (event.actor1_countries, event.actor2_countries) == (("US",), ("RU",))
+
+
+def test_a_mediation_effort_takes_its_sides_from_the_frame_noun() -> None:
+    event = only(events_of("Norway launched a mediation effort between Colombia and Venezuela."))
+    assert (event.event_type, event.actor1_countries, event.actor2_countries) == (
+        "CONSULT", ("NO",), ("CO", "VE"))
+    halt = only(events_of("The African Union may halt mediation efforts among Sudan's rival "
+                          "factions."))
+    assert halt.actor2_countries == ("SD",)
+
+
+def test_an_apposition_describing_a_named_country_adds_no_country() -> None:
+    event = only(events_of("Chile, a close U.S. ally, criticised Peru."))
+    assert (event.actor1_countries, event.actor2_countries) == (("CL",), ("PE",))
+    titled = only(events_of("Putin, Russia's president, criticised Ukraine."))
+    assert (titled.actor1_countries, titled.actor2_countries) == (("RU",), ("UA",))
+
+
+def test_the_issuer_of_a_statement_is_the_actor_of_what_it_demands() -> None:
+    event = only(events_of("Cuba issued a statement demanding that Colombia free the prisoners."))
+    assert (event.event_type, event.actor1_countries, event.actor2_countries) == (
+        "DEMAND", ("CU",), ("CO",))
+
+
+def test_an_act_in_defiance_or_protest_of_someone_is_aimed_at_them() -> None:
+    march = only(events_of(
+        "Thousands of students marched in Caracas in defiance of the Venezuelan government."))
+    assert (march.event_type, march.actor1_countries, march.actor2_countries) == (
+        "PROTEST", ("VE",), ("VE",))
+    strike = only(events_of(
+        "Farmers in France began a hunger strike in protest against Spanish fishing quotas."))
+    assert (strike.actor1_countries, strike.actor2_countries) == (("FR",), ("ES",))
+
+
+def test_a_threat_is_made_against_the_party_its_condition_names() -> None:
+    events = events_of("Farmers in Chile threatened to block the roads unless Argentina lifted "
+                       "its ban.")
+    (threat,) = [e for e in events if e.event_type == "THREATEN"]
+    assert (threat.actor1_countries, threat.actor2_countries) == (("CL",), ("AR",))
+
+
+def test_a_demand_noun_names_the_party_of_its_that_clause() -> None:
+    event = only(events_of("Bolivia insisted on its demand that Chile return the coastline."))
+    assert (event.event_type, event.actor1_countries, event.actor2_countries) == (
+        "DEMAND", ("BO",), ("CL",))

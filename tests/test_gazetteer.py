@@ -18,6 +18,7 @@ from newsfacts.extract.gazetteer import (
     Role,
     country_of_demonym,
     country_of_name,
+    country_of_person,
     lookup_metonym,
     lookup_organization,
     lookup_role,
@@ -34,6 +35,7 @@ DEMONYMS = load("demonyms.json")["demonyms"]
 METONYMS = load("metonyms.json")["metonyms"]
 ORGANIZATIONS = load("organizations.json")["organizations"]
 ROLES = load("roles.json")["roles"]
+PEOPLE = load("people.json")["people"]
 MODIFIERS = load("roles.json")["modifiers"]
 
 DEMONYM_CASES = [(form, e["country"]) for e in DEMONYMS for form in e["forms"]]
@@ -41,6 +43,8 @@ METONYM_CASES = [(form, e) for e in METONYMS for form in (e["name"], *e["aliases
 ORGANIZATION_CASES = [(form, e) for e in ORGANIZATIONS for form in (e["name"], *e["aliases"])]
 ROLE_CASES = [(form, e) for e in ROLES for form in e["forms"]]
 MODIFIER_CASES = [(form, m["modifier"]) for m in MODIFIERS for form in m["forms"]]
+PERSON_CASES = [(form, e["country"]) for e in PEOPLE for form in (e["name"], *e["aliases"])]
+SHORT_CASES = [(form, e["country"]) for e in PEOPLE for form in e["short"]]
 
 # The 193 UN member states (un.org/en/about-us/member-states; South Sudan the last, 2011).
 UN_MEMBER_CODES = """
@@ -113,19 +117,33 @@ def test_every_modifier(form: str, modifier: str) -> None:
     assert modifier in ROLE_MODIFIERS
 
 
+@pytest.mark.parametrize(("form", "country"), PERSON_CASES)
+def test_every_person(form: str, country: str) -> None:
+    assert country_of_person(form) == country
+
+
+@pytest.mark.parametrize(("form", "country"), SHORT_CASES)
+def test_every_short_form_of_a_person(form: str, country: str) -> None:
+    """A short form ("Putin") names its person alone; one shared by several people ("Bush")
+    is listed only when they are all of one country, so it still names that country."""
+    assert country_of_person(form) == country
+
+
 # --- the files themselves
 
 
 def test_rules_files_are_versioned_and_described() -> None:
-    for filename in ("demonyms.json", "metonyms.json", "organizations.json", "roles.json"):
+    for filename in ("demonyms.json", "metonyms.json", "organizations.json", "roles.json",
+                     "people.json"):
         rules = load(filename)
         assert re.fullmatch(r"\d{4}\.\d+\.\d+", rules["version"]), filename
         assert rules["description"].strip(), filename
 
 
 def test_every_country_code_is_iso_alpha_2() -> None:
-    for entry in DEMONYMS + METONYMS + ORGANIZATIONS:
+    for entry in DEMONYMS + METONYMS + ORGANIZATIONS + PEOPLE:
         assert is_country_code(entry["country"]), entry
+    assert all(e["country"] for e in PEOPLE)
 
 
 def test_every_null_country_says_why() -> None:
@@ -145,6 +163,19 @@ def test_no_form_is_listed_twice() -> None:
     assert duplicates([country_key(form) for form, _ in METONYM_CASES]) == []
     assert duplicates([country_key(form) for form, _ in ORGANIZATION_CASES]) == []
     assert duplicates([name_key(form) for form, _ in ROLE_CASES]) == []
+    assert duplicates([name_key(form) for form, _ in PERSON_CASES]) == []
+    assert duplicates([name_key(e["name"]) for e in PEOPLE]) == []
+
+
+def test_people_file_states_its_source_and_offices() -> None:
+    assert "public knowledge of office holders" in load("people.json")["source"]
+    assert all(e["office"].strip() for e in PEOPLE)
+
+
+def test_no_person_form_is_a_country_or_demonym() -> None:
+    """A listed name or short form is never also a country, demonym or organisation."""
+    for form, _ in PERSON_CASES + SHORT_CASES:
+        assert country_of_name(form) is None, form
 
 
 def test_no_demonym_is_another_country_name() -> None:
@@ -166,6 +197,7 @@ def test_vocabulary_sizes() -> None:
     assert len(METONYMS) >= 40
     assert len(ORGANIZATIONS) >= 120
     assert len(ROLES) >= 60
+    assert len(PEOPLE) >= 400
 
 
 # --- hand-written cases
@@ -291,3 +323,30 @@ def test_lookup_role() -> None:
 )
 def test_split_role_modifier(phrase: str, split: tuple[str | None, str]) -> None:
     assert split_role_modifier(phrase) == split
+
+
+@pytest.mark.parametrize(
+    ("name", "country"),
+    [
+        ("George W. Bush", "US"),
+        ("Bush", "US"),  # both Presidents Bush: one country
+        ("Kim Jong-un", "KP"),  # hyphens fold to spaces
+        ("Recep Tayyip Erdogan", "TR"),  # accents fold
+        ("F.W. de Klerk", "ZA"),
+        ("King Hassan", "MA"),  # a title with the name, as entities.known_person_country asks
+        ("Francois Mitterand", "FR"),  # a common misspelling of the surname
+        ("Abdelaziz Bouteflicka", "DZ"),
+        ("Laurent Gbago", "CI"),
+        ("Castro", None),  # Fidel and Raul Castro (CU), Xiomara Castro (HN)
+        ("Abbas", None),  # Mahmoud Abbas (PS), Abbas Araghchi (IR): no short form
+        ("Khan", None),
+        ("Uribe", None),  # a common surname: Alvaro Uribe (CO) only by his full name
+        ("al-Maliki", None),  # Nouri al-Maliki (IQ), Riyad al-Maliki (PS)
+        ("George Smith", None),
+        ("Kim Jong Ul", None),  # a surname under four letters is never a near spelling
+        ("Jean Chretien", "CA"),
+        ("", None),
+    ],
+)
+def test_country_of_person(name: str, country: str | None) -> None:
+    assert country_of_person(name) == country

@@ -9,6 +9,8 @@ import pycountry
 import pytest
 
 from newsfacts.extract.places import (
+    capital_cities,
+    country_of_capital_in,
     country_of_country_name,
     country_of_place,
     country_of_region,
@@ -163,3 +165,35 @@ def test_places_rules_file() -> None:
     overrides = {e["name"]: e["country"] for e in rules["place_overrides"]}
     assert overrides["Washington"] == "US" and overrides["Kiev"] == "UA"
     assert overrides["United Nations"] is None
+
+
+PLACE_RULES = json.loads(
+    resources.files("newsfacts.rules").joinpath("places.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("entry", PLACE_RULES["country_aliases"], ids=lambda e: e["name"])
+def test_every_country_alias(entry: dict) -> None:
+    assert country_of_country_name(entry["name"]) == entry["country"]
+
+
+@pytest.mark.parametrize(("name", "country"), [
+    ("Baghdad University Medical School", "IQ"),
+    ("United Bus Company of Tehran", "IR"),
+    ("Mexico City Police", "MX"),  # a capital of several words
+    ("Washington Post", "US"),
+    ("San Jose State University", None),  # San Jose, California, not San José (CR)
+    ("Georgetown University", None),  # excluded: the university is in Washington
+    ("Male Voice Choir", None),  # Malé (MV) is also a common word
+    ("Tripoli Port Authority", None),  # Libya's and Lebanon's
+    ("Cairo Amman Bank", None),  # two capitals: no one country
+    ("General Motors", None),
+])
+def test_country_of_capital_in(name: str, country: str | None) -> None:
+    assert country_of_capital_in(name) == country
+
+
+def test_capitals_are_the_places_their_names_mean() -> None:
+    capitals = capital_cities()
+    assert capitals["baghdad"] == "IQ" and capitals["buenos aires"] == "AR"
+    assert "san jose" not in capitals and "victoria" not in capitals
+    assert len(capitals) > 200

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from newsfacts.extract import gazetteer
 from newsfacts.extract.nlp import NamedSpan, ParsedText, Token
 from newsfacts.extract.places import (
+    country_of_capital_in,
     country_of_country_name,
     country_of_place,
     country_of_region,
@@ -45,6 +46,11 @@ POSSESSIVE_TOKENS = frozenset({"'s", "’s", "'", "’"})
 APPOSITION_NOUNS = frozenset({"counterpart", "counterparts", "leader", "colleague", "head"})
 DETERMINERS = frozenset({"the", "his", "her", "their", "its", "a", "an"})
 MAX_ROLE_WORDS = 4
+# A compass word before a country name: the part of that country ("South Lebanon", "northern
+# Iraq"). Tried only when the whole name is no country, city or region ("South Africa" is).
+COMPASS_PREFIX = re.compile(
+    r"^(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|east(?:ern)?|west(?:ern)?|central)\s+",
+    re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,8 +233,18 @@ def describe_person(parsed: ParsedText, found: Found) -> Found:
     if role is None or country is None:
         after_role, after_country = describe_after(parsed, found.end_token, sentence.end_token)
         role, country = role or after_role, country or after_country
+    if country is None:
+        country = known_person_country(found.span.text, role)
     return replace(found, role=role, country=country,
                    sector=sector_of_role(role) if role else None)
+
+
+def known_person_country(name: str, role: str | None) -> str | None:
+    """The country of a well-known person the text names without one (rules/people.json):
+    by title and name first ("King Hassan"), then by the name ("President Bush" -> Bush)."""
+    if role and (country := gazetteer.country_of_person(f"{role} {name}")):
+        return country
+    return gazetteer.country_of_person(name)
 
 
 def sector_of_role(role: str) -> str | None:
@@ -256,16 +272,22 @@ def describe_org(parsed: ParsedText, found: Found) -> Found:
     country = words_country(tokens)
     if country is None and found.first_token > 0:
         country = country_of_token_text(parsed.tokens[found.first_token - 1].text)
+    if country is None:
+        country = country_of_capital_in(name)  # "Baghdad University", "... of Tehran"
     return replace(found, country=country)
 
 
 def describe_place(found: Found) -> Found:
-    """A place with its country: the country itself, or the country of a city or region."""
+    """A place with its country: the country itself, or the country of a city or region;
+    a part of a country named by a compass word ("South Lebanon", "Western Cambodia")."""
     name = found.span.text
     if metonym := gazetteer.lookup_metonym(name):
         return replace(found, canonical=metonym.canonical, country=metonym.country)
     # A region of one country ("Florida", "New Hampshire") before a city of that name (in CU).
-    return replace(found, country=country_of_region(name) or country_of_place(name))
+    country = country_of_region(name) or country_of_place(name)
+    if country is None and (match := COMPASS_PREFIX.match(name)):
+        country = country_of_country_name(name[match.end():])
+    return replace(found, country=country)
 
 
 def describe(parsed: ParsedText, found: Found) -> Found:

@@ -16,7 +16,12 @@ One sentence at a time (`extract_events`):
    country). Conjoined subjects and no actor2 ("X and Y agreed") are one symmetric record.
    Countries come from the entities' facts, else from country words in the phrase; an actor2
    phrase naming no one ("demonstrators", "refugees") is placed in the event's location or,
-   failing that, in actor1's country (domestic events), as event coders do.
+   failing that, in actor1's country (domestic events), as event coders do; so is, in a
+   domestic event, a side naming only country-less groups ("Moslem fundamentalists"). An
+   ethnic group is coded by its territory ("the Albanians of southern Serbia"). The
+   recipient may come from a content clause ("demanded that X ..."), a frame noun ("a
+   mediation effort between X and Y"), a stance ("in defiance of X") or, for a threat, its
+   condition ("unless X ..."); an apposition never adds a second actor.
 3. **Status**: planned ("will", "plans to", "is due to", an "upcoming" meeting), reported
    intention ("promised to", "is ready to", "would"), hypothetical ("may", "if", "unless"),
    else happened; negation separately. Following PLOVER/CAMEO, a cooperative act that is only
@@ -47,7 +52,7 @@ SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 OBJECT_DEPS = frozenset({"dobj", "dative", "iobj", "attr", "oprd"})
 PATIENT_PREPOSITIONS = frozenset({"with", "to", "against", "on", "into", "from", "between",
                                   "toward", "towards", "at", "over", "upon", "for"})
-NOUN_PATIENT_PREPOSITIONS = PATIENT_PREPOSITIONS | {"of"}
+NOUN_PATIENT_PREPOSITIONS = PATIENT_PREPOSITIONS | {"of", "among"}
 PLACE_PREPOSITIONS = frozenset({"in", "at", "near"})
 # Dependencies that stay inside an actor's noun phrase (tier 1), and the prepositions added
 # when tier 1 names no country (tier 2: "rebels in Darfur", "forces from Chad").
@@ -55,7 +60,7 @@ PHRASE_DEPS = frozenset({"compound", "amod", "poss", "nmod", "appos", "conj", "c
                          "nummod", "quantmod", "flat", "case", "npadvmod", "pobj", "punct"})
 PHRASE_PREPOSITIONS = frozenset({"of"})
 WIDE_PREPOSITIONS = frozenset({"in", "from", "for", "at", "within", "throughout", "across",
-                               "to", "against", "on", "with", "into"})
+                               "to", "against", "on", "with", "into", "between", "among"})
 # Clauses whose triggers are events of their own, not parts of the governing event.
 SEPARATE_DEPS = frozenset({"conj", "parataxis"})
 PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "her"})
@@ -104,6 +109,8 @@ class Lexicon:
     cues: dict[str, frozenset[str]]
     demand_modals: frozenset[str]
     frame_nouns: frozenset[str]
+    statement_nouns: frozenset[str]
+    stance_nouns: frozenset[str]
     topics: dict[str, str]
     venue_verbs: dict[str, str]
 
@@ -129,6 +136,8 @@ def lexicon() -> Lexicon:
         cues={k: frozenset(v) for k, v in data["status_cues"].items()},
         demand_modals=frozenset(data["demand_modals"]),
         frame_nouns=frozenset(data["frame_nouns"]),
+        statement_nouns=frozenset(data["statement_nouns"]),
+        stance_nouns=frozenset(data["stance_nouns"]),
         topics={word: topic for topic, words in data["topics"].items() for word in words},
         venue_verbs=data["venue_verbs"],
     )
@@ -365,8 +374,22 @@ def subject_of(tree: Tree, verb: int) -> tuple[list[int], bool]:
         if tree.token(j).dep in ("xcomp", "advcl", "conj", "acomp") and tree.head(j) is not None:
             j = tree.head(j)  # type: ignore[assignment]
             continue
+        if (issued := issuing_verb(tree, j)) is not None:
+            j = issued  # "X issued a declaration demanding ...": X demands
+            continue
         break
     return [], False
+
+
+def issuing_verb(tree: Tree, j: int) -> int | None:
+    """The verb whose object is the statement a clause describes ("issued" of "issued a
+    declaration demanding ..."), else None."""
+    head = tree.head(j)
+    if (tree.token(j).dep != "acl" or head is None
+            or tree.lemma(head) not in lexicon().statement_nouns
+            or tree.token(head).dep != "dobj"):
+        return None
+    return tree.head(head)
 
 
 def is_verb_argument(tree: Tree, noun: int, verb: int) -> bool:
@@ -375,6 +398,16 @@ def is_verb_argument(tree: Tree, noun: int, verb: int) -> bool:
     if head == verb:
         return True
     return head is not None and tree.token(head).dep == "prep" and tree.head(head) == verb
+
+
+def frame_head(tree: Tree, trigger: int) -> int:
+    """The frame noun a trigger noun modifies ("mediation" of "a mediation effort"), which
+    carries the event's arguments; else the trigger itself."""
+    head = tree.head(trigger)
+    if (head is not None and tree.token(trigger).dep in ("compound", "amod")
+            and tree.lemma(head) in lexicon().frame_nouns):
+        return head
+    return trigger
 
 
 def agent_heads(tree: Tree, trigger: int, verb: int) -> list[int]:
@@ -388,8 +421,9 @@ def agent_heads(tree: Tree, trigger: int, verb: int) -> list[int]:
         if modifiers := [m for m in tree.kids(trigger, "amod", "compound", "nmod")
                          if m in tree.mention_at]:
             return modifiers
-        if token.dep in ("nsubj", "nsubjpass") or verb == trigger or not is_verb_argument(
-                tree, trigger, verb):
+        frame = frame_head(tree, trigger)
+        if tree.token(frame).dep in ("nsubj", "nsubjpass") or verb == trigger or \
+                not is_verb_argument(tree, frame, verb):
             return []
     subjects, _ = subject_of(tree, verb)
     if tree.kids(verb, "nsubjpass") and not subjects:
@@ -397,29 +431,63 @@ def agent_heads(tree: Tree, trigger: int, verb: int) -> list[int]:
     return subjects
 
 
-def patient_heads(tree: Tree, trigger: int, verb: int, depth: int = 0) -> list[int]:
-    """actor2's argument heads: objects and with/to/against/... complements."""
+def patient_heads(tree: Tree, trigger: int, verb: int, depth: int = 0,
+                  skip: frozenset[int] = frozenset()) -> list[int]:
+    """actor2's argument heads: objects and with/to/against/... complements.
+
+    Tokens in `skip` (time expressions: "on Tuesday") are never heads, so a sentence whose
+    only complement is a date still looks for the recipient in its content clause.
+    """
     heads: list[int] = []
     prepositions = NOUN_PATIENT_PREPOSITIONS if tree.token(trigger).pos == "NOUN" \
         else PATIENT_PREPOSITIONS
-    places = {trigger, verb}
+    frame = frame_head(tree, trigger) if tree.token(trigger).pos == "NOUN" else trigger
+    places = {trigger, verb, frame}  # "a mediation effort between X and Y": the frame's
+    if aimed := stance_objects(tree, sorted(places)):
+        return aimed
     for i in sorted(places):
         heads += tree.kids(i, "dobj", "dative", "iobj")
         if tree.token(i).pos == "VERB" and not tree.kids(i, *SUBJECT_DEPS):
             heads += tree.kids(i, "nsubjpass")
         heads += [o for _, o in tree.preposition_objects(i, prepositions)]
-    heads = [h for h in heads if h != trigger and tree.lemma(h) not in PRONOUNS]
+    heads = [h for h in heads if h not in (trigger, frame) and h not in skip
+             and tree.lemma(h) not in PRONOUNS]
+    heads = [s for h in heads for s in (demanded_party(tree, h) or [h])]
     if not heads:
-        for clause in tree.kids(trigger, "ccomp", "xcomp"):
+        # "demanded that the US cancel ...", "reiterated its demand that Israel ease ...":
+        # the subject of the content clause, of the trigger or of the verb it is the object of
+        clauses = tree.kids(trigger, "ccomp", "xcomp")
+        if verb != trigger and trigger in tree.kids(verb, "dobj"):
+            clauses += tree.kids(verb, "ccomp")
+        for clause in clauses:
             heads += [s for s in tree.kids(clause, "nsubj", "nsubjpass")
-                      if tree.lemma(s) not in PRONOUNS]
+                      if tree.lemma(s) not in PRONOUNS and s not in skip]
     if not heads and depth < 3:
         # "offered to hand over to Britain", "staged a strike to demand ...": the content
         # or purpose clause names the recipient.
         for clause in tree.kids(trigger, "xcomp") + tree.kids(verb, "xcomp", "advcl"):
             if clause != trigger and not is_separate_clause(tree, clause):
-                heads += patient_heads(tree, clause, clause, depth + 1)
+                heads += patient_heads(tree, clause, clause, depth + 1, skip)
     return heads
+
+
+def demanded_party(tree: Tree, noun: int) -> list[int]:
+    """The subject of the clause of a demand noun ("insisted on its demands that Burundi's
+    government grant ..."): the party the demand is made on; else nothing."""
+    entries = lexicon().entries.get((tree.lemma(noun), "NOUN"), ())
+    if not any(e.event_type == "DEMAND" for e in entries):
+        return []
+    return [s for c in tree.kids(noun, "acl", "ccomp")
+            if any(tree.lemma(m) == "that" for m in tree.kids(c, "mark"))
+            for s in tree.kids(c, "nsubj", "nsubjpass") if tree.lemma(s) not in PRONOUNS]
+
+
+def stance_objects(tree: Tree, tokens: list[int]) -> list[int]:
+    """Whom an act is aimed at by an "in defiance of X" / "in protest against X" phrase of
+    one of the tokens (`stance_nouns` of rules/events.json)."""
+    return [o for i in tokens for _, noun in tree.preposition_objects(i, frozenset({"in"}))
+            if tree.lemma(noun) in lexicon().stance_nouns
+            for _, o in tree.preposition_objects(noun, frozenset({"of", "against", "to"}))]
 
 
 def phrase_tokens(tree: Tree, head: int, wide: bool) -> list[int]:
@@ -501,6 +569,12 @@ class Actor:
     named: bool  # some entity or country word is named in the phrase
     conjoined: bool  # several conjoined named heads ("X and Y")
     direct: bool  # named in the phrase itself, not only in its in/from/to... phrases
+    # no country, and its entities are only country-less groups: a religion or people
+    # ("Moslem fundamentalist demonstrators") or an organisation no gazetteer knows
+    anonymous: bool = False
+    # an ethnic group ("ethnic Albanians") whose only country is its people's: coded by
+    # the territory it lives in (`place_ethnic`), not by the state its name recalls
+    ethnic: bool = False
 
 
 NO_ACTOR = Actor((), (), (), None, False, False, False)
@@ -515,7 +589,8 @@ def describe_actor(tree: Tree, heads: list[int], countries: Mapping[str, str | N
     found: set[str] = set()
     direct = False
     for wide in (False, True):
-        tokens = sorted({t for h in heads for t in phrase_tokens(tree, h, wide)})
+        tokens = sorted({t for h in heads for t in phrase_tokens(tree, h, wide)}
+                        - described_by_apposition(tree, heads, countries))
         ids = list(dict.fromkeys(tree.mention_at[t].entity_id for t in tokens
                                  if t in tree.mention_at))
         found = {c for e in ids if (c := countries.get(e))}
@@ -533,15 +608,91 @@ def describe_actor(tree: Tree, heads: list[int], countries: Mapping[str, str | N
                 found.add(country)
     first, last = min(tokens), max(tokens)
     start, end = tree.token(first).start, tree.token(last).end
-    coordinated = {*heads, *(c for h in heads for c in tree.kids(h, "conj"))}
-    coordinated |= {a for c in coordinated for a in tree.kids(c, "appos", "compound")}
-    conjoined = len({tree.mention_at[t].entity_id for t in coordinated
-                     if t in tree.mention_at
-                     and tree.mention_at[t].entity_type != "NORP"}) > 1
+    conjoined = named_conjuncts(tree, heads) > 1
+    mentions = [tree.mention_at[t] for t in tokens if t in tree.mention_at]
+    anonymous = bool(ids) and not found and all(is_countryless_group(m) for m in mentions)
+    found, ethnic = territory_of_people(tree, heads, tokens, found, countries)
     return Actor(tuple(ids), tuple(sorted(found)),
                  tuple(sorted({s for e in ids if (s := sectors.get(e))})),
                  tree.parsed.text[start:end], bool(ids or found), conjoined,
-                 direct or (bool(found) and not wide))
+                 direct or (bool(found) and not wide), anonymous, ethnic)
+
+
+def territory_of_people(tree: Tree, heads: list[int], tokens: list[int], found: set[str],
+                        countries: Mapping[str, str | None]) -> tuple[set[str], bool]:
+    """Countries of a people named as a group: by territory, as PLOVER and ICEWS code them.
+
+    "The Albanians of southern Serbia", "ethnic Turks in Sweden": a people word (NORP) that
+    heads the phrase or follows "ethnic", with a place in the phrase, is in that place's
+    country. Without a place, an "ethnic" group is flagged for `place_ethnic`. Returns the
+    countries and that flag.
+    """
+    people = [t for t in tokens if t in tree.mention_at
+              and tree.mention_at[t].entity_type == "NORP"]
+    if not people:
+        return found, False
+    ethnic = any(tree.token(t).text.lower() == "ethnic" for t in tokens)
+    if not ethnic and not any(t in heads for t in people):
+        return found, False
+    places = {c for t in tokens if t in tree.mention_at
+              and tree.mention_at[t].entity_type in PLACE_TYPES
+              and (c := countries.get(tree.mention_at[t].entity_id))}
+    if places:
+        return places, False
+    people_countries = {c for t in people if (c := countries.get(tree.mention_at[t].entity_id))}
+    return found, ethnic and found <= people_countries
+
+
+def place_ethnic(actor: Actor, other: Actor, event_type: str, place: str | None) -> Actor:
+    """An ethnic group with no place in its phrase is in the event's place ("ethnic
+    Albanians demonstrated in Serbia"); failing one, for a domestic event type, in the other
+    side's country ("ethnic Turks ... against Sweden's decision")."""
+    if not actor.ethnic:
+        return actor
+    if place:
+        return replace(actor, countries=(place,))
+    if event_type in DOMESTIC_TYPES and other.countries and not other.ethnic:
+        return replace(actor, countries=other.countries)
+    return actor
+
+
+def described_by_apposition(tree: Tree, heads: list[int],
+                            countries: Mapping[str, str | None]) -> set[int]:
+    """Tokens of appositions to a head that names a country-coded entity itself:
+    "Pakistan, a key U.S. ally," is Pakistan; the ally's "U.S." says whose ally it is."""
+    out: set[int] = set()
+    for h in heads:
+        mention = tree.mention_at.get(h)
+        if mention and countries.get(mention.entity_id):
+            for a in tree.kids(h, "appos"):
+                if a not in tree.mention_at:
+                    out.update(tree.subtree(a))
+    return out
+
+
+def is_countryless_group(mention: Mention) -> bool:
+    """A religion or people word ("Moslem", "Islamic") or an organisation no gazetteer
+    knows ("MASSOB"): a group event coders place where it acts, not an international body."""
+    if mention.entity_type == "NORP":
+        return gazetteer.country_of_demonym(mention.text) is None
+    return (mention.entity_type == "ORG" and gazetteer.lookup_organization(mention.text) is None
+            and gazetteer.lookup_metonym(mention.text) is None)
+
+
+def named_conjuncts(tree: Tree, heads: list[int]) -> int:
+    """How many of the heads and their conjuncts name an entity (NORP words aside).
+
+    A conjunct counts once with its appositions and compounds: "Kenzo Oshima, the UN
+    relief coordinator," and "the Hutu rebel group, Forces for Defence of Democracy," are
+    one actor each, whatever entities the model found in them.
+    """
+    conjuncts = {*heads, *(c for h in heads for c in tree.kids(h, "conj"))}
+    named = 0
+    for c in conjuncts:
+        tokens = {c, *tree.kids(c, "appos", "compound")}
+        named += any(t in tree.mention_at and tree.mention_at[t].entity_type != "NORP"
+                     for t in tokens)
+    return named
 
 
 # ---------------------------------------------------------------- status, place, time, topics
@@ -765,14 +916,14 @@ def build_event(tree: Tree, found: Found, verb: int, heads1: list[int],
         speaker = clause_verb(tree, tree.head(index) or index)
         heads1, _ = subject_of(tree, speaker)
         heads2 = [s for s in tree.kids(index, "nsubj", "nsubjpass")
-                  if tree.lemma(s) not in PRONOUNS] or patient_heads(tree, speaker, speaker)
+                  if tree.lemma(s) not in PRONOUNS] or patient_heads(tree, speaker, speaker,
+                                                                    skip=frozenset(timed))
     else:
-        heads2 = patient_heads(tree, index, verb)
-    heads2 = [h for h in heads2 if h not in timed]
+        heads2 = patient_heads(tree, index, verb, skip=frozenset(timed))
     between = [o for p, o in tree.preposition_objects(index, frozenset({"between"}))]
     actor1 = describe_actor(tree, heads1, countries, sectors)
     actor2 = without(describe_actor(tree, heads2, countries, sectors), actor1)
-    location = event_location(tree, index, verb, heads2, others)
+    location = event_location(tree, index, verb, [*heads2, *tree.kids(verb, "dobj")], others)
     symmetric = False
     if not actor1.named and between:
         actor1, actor2, symmetric = describe_actor(tree, between, countries, sectors), \
@@ -780,12 +931,16 @@ def build_event(tree: Tree, found: Found, verb: int, heads1: list[int],
     elif actor1.conjoined and not actor2.direct:
         actor2, symmetric = NO_ACTOR, True
     if not symmetric:
-        actor1, actor2 = place_unnamed(actor1, actor2, found.entry.event_type,
-                                       countries.get(location) if location else None)
+        place = countries.get(location) if location else None
+        actor1, actor2 = place_unnamed(actor1, actor2, found.entry.event_type, place)
+        actor1, actor2 = (place_ethnic(actor1, actor2, found.entry.event_type, place),
+                          place_ethnic(actor2, actor1, found.entry.event_type, place))
     status, negated = event_status(tree, index, verb)
     entry = consult_by_place(found.entry, actor1, actor2,
                              countries.get(location) if location else None)
     kind, code = coded_reading(entry, status)
+    if kind == "THREATEN" and not actor2.countries and not symmetric:
+        actor2 = threatened_party(tree, index, actor1, actor2, countries, sectors)
     date = event_date(tree, index, verb, expressions, others)
     token = tree.token(index)
     sentence = tree.sentence
@@ -806,6 +961,25 @@ def build_event(tree: Tree, found: Found, verb: int, heads1: list[int],
         topics=event_topics(tree),
         confidence=event_confidence(found, actor1, actor2, symmetric),
     )
+
+
+CONDITION_MARKS = frozenset({"unless", "if", "until"})
+
+
+def threatened_party(tree: Tree, trigger: int, actor1: Actor, actor2: Actor,
+                     countries: Mapping[str, str | None],
+                     sectors: Mapping[str, str | None]) -> Actor:
+    """The side a threat is made against when its object names no country: the subject of
+    its condition ("threatened a general strike unless Israel rescinded ..."), as CAMEO 13x
+    codes the party asked to comply."""
+    clauses = [trigger, *tree.kids(trigger, "xcomp")]
+    subjects = [s for c in clauses for a in tree.kids(c, "advcl")
+                if any(tree.lemma(m) in CONDITION_MARKS for m in tree.kids(a, "mark"))
+                for s in tree.kids(a, "nsubj", "nsubjpass") if tree.lemma(s) not in PRONOUNS]
+    if not subjects:
+        return actor2
+    party = without(describe_actor(tree, subjects, countries, sectors), actor1)
+    return party if party.countries else actor2
 
 
 MEETING_BY_PLACE = {"visit": ("042", "visit"), "host": ("043", "host"),
@@ -835,18 +1009,20 @@ def place_unnamed(actor1: Actor, actor2: Actor, event_type: str,
 
     Such a side is in the event's place ("in Kirkuk"); for mostly domestic event types
     (DOMESTIC_TYPES), failing a place, in the other side's country. A side with a named
-    entity but no country (the UN, a rebel group) is left as it is.
+    entity but no country is left as it is (the UN), unless its entities are only
+    country-less groups (`Actor.anonymous`: "Moslem fundamentalists", an organisation no
+    gazetteer knows) in a domestic event.
     """
     sides = [actor1, actor2]
     for k, side in enumerate(sides):
-        if side.countries or side.entity_ids or (k == 0 and not side.text
-                                                 and event_type not in DOMESTIC_TYPES):
+        anonymous = side.anonymous and event_type in DOMESTIC_TYPES
+        if side.countries or (side.entity_ids and not anonymous) or (
+                k == 0 and not side.text and event_type not in DOMESTIC_TYPES):
             continue
         if k == 1 and not side.text and event_type not in DOMESTIC_TYPES:
             continue
         other = sides[1 - k].countries
         country = (place,) if place else other if event_type in DOMESTIC_TYPES else ()
         if country:
-            sides[k] = Actor((), tuple(sorted(country)), (), side.text, False, side.conjoined,
-                             False)
+            sides[k] = replace(side, countries=tuple(sorted(country)))
     return sides[0], sides[1]

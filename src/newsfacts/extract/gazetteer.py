@@ -12,6 +12,9 @@ comment on why it is there:
   (NATO, the IMF, Reuters, the FBI, PDVSA, Hamas), with aliases, country and sector.
 - roles.json: titles before or beside a person's name ("Gen.", "Foreign Minister"), normalised,
   with a sector; and the modifiers that qualify them ("former", "ex-", "acting").
+- people.json: heads of state and government, foreign ministers, party and armed-group
+  leaders since about 1990 -> alpha-2, for people news copy names without a country
+  ("President Bush", "Netanyahu"); with the surnames that name one of them alone.
 
 Names are folded with places.name_key, so case, accents, periods and hyphens do not matter;
 an acronym ("WHO", "ICE", "PM") matches only text that is not all lowercase.
@@ -21,7 +24,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable
+from difflib import SequenceMatcher
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, NamedTuple, TypeVar
@@ -57,6 +62,15 @@ class Organization(NamedTuple):
     country: str | None
     sector: str
     aliases: tuple[str, ...]
+
+
+class Person(NamedTuple):
+    """A well-known person: canonical name, country (ISO alpha-2) and the office that made
+    them known."""
+
+    canonical: str
+    country: str
+    office: str
 
 
 class Role(NamedTuple):
@@ -231,3 +245,70 @@ def country_of_name(text: str) -> str | None:
         return country
     head = participle_head(text)
     return known_country(head)[1] if head else None
+
+
+# A misspelt surname ("Mitterand", "Bouteflicka", "Gbago") still names a listed person when
+# the other words are the same and the surname is this similar (difflib ratio).
+SURNAME_SIMILARITY = 0.85
+
+
+@lru_cache(maxsize=1)
+def person_indexes() -> tuple[dict[str, tuple[Person, ...]], dict[str, tuple[Person, ...]]]:
+    """Name and alias keys -> people, and short-form keys ("Putin") -> people, from
+    rules/people.json."""
+    full: dict[str, list[Person]] = defaultdict(list)
+    short: dict[str, list[Person]] = defaultdict(list)
+    for e in load_rules("people.json")["people"]:
+        person = Person(e["name"], e["country"], e["office"])
+        for form in (e["name"], *e["aliases"]):
+            full[name_key(form)].append(person)
+        for form in e["short"]:
+            short[name_key(form)].append(person)
+    return ({k: tuple(v) for k, v in full.items()}, {k: tuple(v) for k, v in short.items()})
+
+
+def one_country(people: Iterable[Person]) -> str | None:
+    """The country all these people share, else None (none, or several countries)."""
+    countries = {p.country for p in people}
+    return countries.pop() if len(countries) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def surnames_by_forenames() -> dict[tuple[str, ...], tuple[tuple[str, tuple[Person, ...]], ...]]:
+    """The words before the surname of each listed name key -> (surname, people) pairs."""
+    index: dict[tuple[str, ...], list[tuple[str, tuple[Person, ...]]]] = defaultdict(list)
+    for key, people in person_indexes()[0].items():
+        words = key.split()
+        if len(words) > 1:
+            index[tuple(words[:-1])].append((words[-1], people))
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def near_spellings(key: str) -> list[Person]:
+    """Listed people whose name differs from a multi-word key only by a misspelt surname."""
+    words = key.split()
+    surname = words[-1]
+    return [person for other, people in surnames_by_forenames().get(tuple(words[:-1]), ())
+            if min(len(surname), len(other)) >= 4
+            and SequenceMatcher(None, surname, other).ratio() >= SURNAME_SIMILARITY
+            for person in people]
+
+
+def country_of_person(name: str) -> str | None:
+    """Alpha-2 of a well-known person named without a country, else None.
+
+    A full name or alias ("George W. Bush", "Abu Mazen"), a short form that names one
+    person or only people of one country ("Putin", "Bush"), or a full name whose surname is
+    misspelt ("Francois Mitterand"). Ambiguous names give None.
+    """
+    key = name_key(name)
+    if not key:
+        return None
+    full, short = person_indexes()
+    if key in full:
+        return one_country(full[key])
+    if key in short:
+        return one_country(short[key])
+    if len(key.split()) < 2:
+        return None
+    return one_country(near_spellings(key))

