@@ -26,9 +26,9 @@ KEEP_EVERYTHING = "keep everything"
 NEWSFACTS = "newsfacts"
 WITH_HEADLINE = "newsfacts headline+body"
 BODY_ONLY = "newsfacts body only"
-# Corpora (folder names) whose gold bodies include the headline. dragnet: its first gold line
-# is a headline-shaped line of the page (3-30 words, no final full stop) on 1,277 of its
-# 1,379 pages, or follows a date line; AEB (`aeb`) gold is articleBody, without it.
+# Corpora (folder names) whose gold bodies include the headline. dragnet: the first gold line
+# is a short line of the page without a final full stop (3-30 words: the headline, or a date
+# line above it) on 1,290 of its 1,379 pages; aeb (AEB articleBody, no headline): 19 of 181.
 GOLD_WITH_HEADLINE = frozenset({"dragnet"})
 TRAFILATURA = "trafilatura"
 TRAFILATURA_NEWSFACTS = "trafilatura+newsfacts"
