@@ -45,6 +45,10 @@ BYLINE_BONUS = 1.0  # a "By ..." line under it (before any other candidate), whe
 # A standfirst under it: the next line is longer prose, above the body start.
 STANDFIRST_BELOW_BONUS = 0.5
 STANDFIRST_MIN_WORDS = 8
+# The first body line opens with it ("New Zealand (Maori: Aotearoa) is ..."): an encyclopedia
+# lead names its subject, which is the page's title, however far above the headline is.
+LEAD_BONUS = 2.0
+DEFINITION = re.compile(r" \(| (?:is|was|are|were) (?:a|an|the|one)\b")
 BODY_WORDS_WEIGHT = 1.5  # times the share of the line's content words found in the body
 BODY_LINES = 20  # kept lines from the body start that make its vocabulary
 MENTION_LINES = 3  # a two-word headline must be named in this many first body lines
@@ -85,6 +89,7 @@ EXTRA_DATE = re.compile(
     re.IGNORECASE,
 )
 CONTENT_WORD_CHARS = 4
+NAME_PARTICLES = frozenset({"de", "van", "von", "da", "del", "la"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,13 +210,18 @@ def content_words(line: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1 << 16)  # asked again for the same lines in every round
 def is_name_line(line: str) -> bool:
-    """An author line without "By": 2-4 capitalised words, maybe ", @handle" after."""
+    """An author line without "By": 2-4 capitalised words or initials ("(R.J.)"), maybe
+    ", @handle" after."""
     text = re.sub(r"\s*,?\s*@\w+$", "", line.strip())
     words = text.split()
-    return (2 <= len(words) <= 4 and all((w[:1].isupper() and w.strip(".").isalpha())
-                                         or w in ("de", "van", "von", "da", "del", "la")
-                                         for w in words)
+    return (2 <= len(words) <= 4 and all(is_name_word(w) for w in words)
             and max(cue_shares([w.lower() for w in words])) == 0)
+
+
+def is_name_word(word: str) -> bool:
+    """A capitalised word, initials ("R.J.", "(R.J.)") or a particle ("de", "van")."""
+    core = word.strip("().").replace(".", "")
+    return (core[:1].isupper() and core.isalpha()) or word in NAME_PARTICLES
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +234,7 @@ class Page:
     titled: dict[str, int]
     body_words: frozenset[str]
     body_head: str  # the first body lines, case-folded, spaces normalised
+    lead: str  # the first body line, case-folded, spaces normalised
     followed_share: float  # of the candidates above the body, the share with a byline/date
     byline_share: float  # ... and the share with a "By ..." byline
 
@@ -309,6 +320,13 @@ def is_named_in_body(page: Page, line: str) -> bool:
     return re.search(rf"(?<!\w){key}(?!\w)", page.body_head) is not None
 
 
+def opens_lead(page: Page, line: str) -> bool:
+    """Whether the first body line defines the line's words: "X (...", "X is a ..."
+    (a name that merely opens a news lead, "Mass Effect Trilogy pushed ...", is not enough)."""
+    key = line_key(line)
+    return page.lead.startswith(key) and DEFINITION.match(page.lead, len(key)) is not None
+
+
 def headline_evidence(page: Page, index: int) -> dict[str, float]:
     """The evidence for and against line `index` being the headline, term by term."""
     lines = page.lines
@@ -325,6 +343,8 @@ def headline_evidence(page: Page, index: int) -> dict[str, float]:
         evidence["body_words"] = BODY_WORDS_WEIGHT * len(words & page.body_words) / len(words)
     if line_key(line) in page.titled:
         evidence["page_title"] = PAGE_TITLE_BONUS
+    if opens_lead(page, line):
+        evidence["lead"] = LEAD_BONUS
     if is_repeated_nearby(page, index):
         evidence["repeated"] = REPEATED_BONUS
     if is_followed_by_byline_or_date(lines, index):
@@ -382,7 +402,7 @@ def make_page(lines: list[str], kept: list[bool], first: int) -> Page:
     bylined = sum(1 for i in above if is_followed_by_byline(lines, i))
     count = max(len(above), 1)
     return Page(lines, kept, first, page_title_keys(lines), frozenset(words), head,
-                followed / count, bylined / count)
+                line_key(lines[first]), followed / count, bylined / count)
 
 
 def find_headline(lines: list[str], kept: list[bool]) -> int | None:
@@ -400,7 +420,8 @@ def find_headline(lines: list[str], kept: list[bool]) -> int | None:
     first = body_start(lines, kept_lines)
     page = make_page(lines, kept, first)
     before = {*range(max(0, first - MAX_LOOKBACK), first + 1),
-              *(i for i in range(first) if line_key(lines[i]) in page.titled)}
+              *(i for i in range(first) if line_key(lines[i]) in page.titled
+                or opens_lead(page, lines[i]))}
     after = [i for i in range(first + 1, len(lines)) if kept[i]][:MAX_LOOKAHEAD]
     for group in (sorted(before), after):
         candidates = [i for i in group if is_headline_candidate(lines[i])
