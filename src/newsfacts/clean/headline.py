@@ -43,7 +43,7 @@ REPEATED_BONUS = 1.5
 FOLLOWED_BONUS = 1.0
 BYLINE_BONUS = 1.0  # a "By ..." line under it (before any other candidate), where rare
 # A standfirst under it: the next line is longer prose, above the body start.
-STANDFIRST_BELOW_BONUS = 0.5
+STANDFIRST_BELOW_BONUS = 0.25
 STANDFIRST_MIN_WORDS = 8
 # The first body line opens with it ("New Zealand (Maori: Aotearoa) is ..."): an encyclopedia
 # lead names its subject, which is the page's title, however far above the headline is.
