@@ -5,9 +5,11 @@ On scraped pages the headline is rarely the first line: menus come first, the re
 at the lines before the first body line the cleaner kept (and a few kept lines after it),
 keep those that can be a headline, and rank them by evidence (`headline_evidence`): the page
 title names them, they are repeated before the body, a byline, an author name or a date
-follows them, their words come back in the body, they are long enough, they are close; and
-against: cue words of menus, a line just under an image (a caption), a line just under
-another headline-shaped line (a standfirst), a line under a "Related stories" heading.
+follows them (a "By ..." line counts again when no other candidate comes between), a longer
+standfirst follows them, the lead defines them ("New Zealand (Maori: ..."), their words come
+back in the body, they are long enough, they are close; and against: cue words of menus, a
+line just under an image (a caption), a line just under another headline-shaped line (a
+standfirst), a line under a "Related stories" heading. Weights and figures: docs/cleaning.md.
 
 A two-word line ("New Zealand", "Hermitian matrix") is a headline only when the first body
 lines name it; one longer than `LONG_WORDS` words is more often a standfirst or a caption.
