@@ -237,8 +237,11 @@ class Page:
     body_words: frozenset[str]
     body_head: str  # the first body lines, case-folded, spaces normalised
     lead: str  # the first body line, case-folded, spaces normalised
-    followed_share: float  # of the candidates above the body, the share with a byline/date
-    byline_share: float  # ... and the share with a "By ..." byline
+    scanned: frozenset[int]  # the candidates above the body, looked at once for the shares
+    followed: frozenset[int]  # ... those with a byline, a name or a date under them
+    bylined: frozenset[int]  # ... those with a "By ..." byline under them
+    followed_share: float  # of the candidates above the body, the share in `followed`
+    byline_share: float  # ... and in `bylined`
 
 
 def prior_line(lines: list[str], index: int) -> int | None:
@@ -246,12 +249,18 @@ def prior_line(lines: list[str], index: int) -> int | None:
     return index - 1 if index > 0 else None
 
 
+@lru_cache(maxsize=1 << 16)
+def is_image(line: str) -> bool:
+    """An image placeholder line ("images_3")."""
+    return IMAGE_PLACEHOLDER.match(line.strip()) is not None
+
+
 def following_lines(lines: list[str], index: int, to_candidate: bool = False) -> list[str]:
     """The FOLLOWER_LINES lines under `index`, image placeholders skipped; with
     `to_candidate`, only up to the next headline candidate."""
     below: list[str] = []
     for line in lines[index + 1:]:
-        if IMAGE_PLACEHOLDER.match(line.strip()):
+        if is_image(line):
             continue
         if to_candidate and is_headline_candidate(line):
             break
@@ -283,7 +292,7 @@ def has_standfirst_below(page: Page, index: int) -> bool:
     """Whether the next line (images skipped) is longer prose that is not the body start."""
     for below in range(index + 1, page.first):
         line = page.lines[below].strip()
-        if IMAGE_PLACEHOLDER.match(line):
+        if is_image(line):
             continue
         words = word_count(line)
         return (words >= STANDFIRST_MIN_WORDS and words > word_count(page.lines[index])
@@ -318,8 +327,20 @@ def under_related_heading(lines: list[str], index: int) -> bool:
 
 def is_named_in_body(page: Page, line: str) -> bool:
     """Whether the first body lines contain the line as words ("New Zealand (Maori ...")."""
-    key = re.escape(line_key(line))
-    return re.search(rf"(?<!\w){key}(?!\w)", page.body_head) is not None
+    key = line_key(line)
+    start = page.body_head.find(key)
+    while start >= 0:
+        end = start + len(key)
+        if not (start and is_word_char(page.body_head[start - 1])) and not (
+                end < len(page.body_head) and is_word_char(page.body_head[end])):
+            return True
+        start = page.body_head.find(key, start + 1)
+    return False
+
+
+def is_word_char(char: str) -> bool:
+    """A character \\w matches."""
+    return char.isalnum() or char == "_"
 
 
 def opens_lead(page: Page, line: str) -> bool:
@@ -349,15 +370,17 @@ def headline_evidence(page: Page, index: int) -> dict[str, float]:
         evidence["lead"] = LEAD_BONUS
     if is_repeated_nearby(page, index):
         evidence["repeated"] = REPEATED_BONUS
-    if is_followed_by_byline_or_date(lines, index):
+    if (index in page.followed if index in page.scanned
+            else is_followed_by_byline_or_date(lines, index)):
         # Under every teaser of a list of stories is a date: evidence only where it is rare.
         evidence["followed"] = FOLLOWED_BONUS * (1.0 - page.followed_share)
-    if is_followed_by_byline(lines, index):
+    if (index in page.bylined if index in page.scanned
+            else is_followed_by_byline(lines, index)):
         evidence["byline"] = BYLINE_BONUS * (1.0 - page.byline_share)
     if has_standfirst_below(page, index):
         evidence["standfirst_below"] = STANDFIRST_BELOW_BONUS
     above = prior_line(lines, index)
-    if above is not None and IMAGE_PLACEHOLDER.match(lines[above].strip()):
+    if above is not None and is_image(lines[above]):
         evidence["caption"] = -CAPTION_PENALTY
     if above is not None and is_headline_candidate(lines[above]) and not any(
             cue_shares([t.lower() for t in TOKEN.findall(lines[above])])) and (
@@ -400,11 +423,12 @@ def make_page(lines: list[str], kept: list[bool], first: int) -> Page:
     head = " ".join(line_key(line) for line in body[:MENTION_LINES])
     above = [i for i in range(max(0, first - MAX_LOOKBACK), first)
              if is_headline_candidate(lines[i])]
-    followed = sum(1 for i in above if is_followed_by_byline_or_date(lines, i))
-    bylined = sum(1 for i in above if is_followed_by_byline(lines, i))
+    followed = frozenset(i for i in above if is_followed_by_byline_or_date(lines, i))
+    bylined = frozenset(i for i in above if is_followed_by_byline(lines, i))
     count = max(len(above), 1)
     return Page(lines, kept, first, page_title_keys(lines), frozenset(words), head,
-                line_key(lines[first]), followed / count, bylined / count)
+                line_key(lines[first]), frozenset(above), followed, bylined,
+                len(followed) / count, len(bylined) / count)
 
 
 def find_headline(lines: list[str], kept: list[bool]) -> int | None:
