@@ -98,3 +98,46 @@ def test_an_article_without_headline_is_published_with_a_null_title() -> None:
     assert isinstance(article, Article)
     assert article.title is None
     assert article.body.startswith(PROSE[0][:40])
+
+
+def test_a_byline_belongs_to_the_headline_right_above_it_not_to_a_kicker() -> None:
+    from newsfacts.clean.headline import is_followed_by_byline
+
+    lines = ["Weekend reading list", HEADLINE, "By Jane Doe", *PROSE]
+    assert is_followed_by_byline(lines, 1)
+    assert not is_followed_by_byline(lines, 0)  # the headline comes between
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("Richard (R.J.) Eskow", True),
+    ("Maria de Souza", True),
+    ("Devindra Hardawar, @devindra", True),
+    ("Council approves plan", False),  # "plan" is not capitalised
+    ("Home News Sport Weather Business", False),  # five words: a menu
+])
+def test_author_name_lines(line: str, expected: bool) -> None:
+    from newsfacts.clean.headline import is_name_line
+
+    assert is_name_line(line) is expected
+
+
+INFOBOX = ["Capital", "Wellington", "Population", "5,000,000", "Currency", "Dollar"] * 12
+
+
+def test_an_encyclopedia_lead_names_its_subject_far_above_the_body() -> None:
+    lead = ("Nova Terra (Latin for new land) is an island country in the southern ocean, "
+            "with a population of about five million people and a long coastline.")
+    lines = ["Nova Terra", *INFOBOX, lead, *PROSE]
+    kept = [False] * (1 + len(INFOBOX)) + [True] * (1 + len(PROSE))
+    assert find_headline(lines, kept) == 0
+
+
+def test_a_name_that_merely_opens_a_news_lead_is_not_the_subject() -> None:
+    from newsfacts.clean.headline import make_page, opens_lead
+
+    lead = "Harbour Bridge repairs will start in spring, the council said on Tuesday."
+    page = make_page(["Harbour Bridge", lead], [False, True], 1)
+    assert not opens_lead(page, "Harbour Bridge")
+    page = make_page(["Harbour Bridge", f"Harbour Bridge (1932) is a steel arch. {lead}"],
+                     [False, True], 1)
+    assert opens_lead(page, "Harbour Bridge")

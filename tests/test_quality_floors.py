@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from newsfacts.evaluate.clean import (
+    BODY_ONLY,
     NEWSFACTS,
     TRAFILATURA_NEWSFACTS,
+    WITH_HEADLINE,
     evaluate_clean_corpus,
     evaluate_html_corpus,
     load_html_to_text,
@@ -222,6 +224,30 @@ def test_eval_clean_command_prints_the_table_and_writes_json(
     assert "keep everything" in result.output
     assert "worst 2 by newsfacts F1" in result.output
     systems = json.loads(out.read_text(encoding="utf-8"))["evaluations"][0]["systems"]
-    assert [s["name"] for s in systems] == ["keep everything", NEWSFACTS]
+    assert [s["name"] for s in systems] == ["keep everything", NEWSFACTS, WITH_HEADLINE]
     assert [d["doc_id"] for d in systems[1]["per_doc"]] == ["a", "b"]
     assert all(0.0 <= s["f1"] <= 1.0 for s in systems)
+
+
+HEADLINE = "Warehouse fire near the river burns for six hours"
+
+
+@pytest.mark.parametrize(("corpus_name", "other", "scored_with_headline"), [
+    ("aeb", WITH_HEADLINE, False),
+    ("dragnet", BODY_ONLY, True),
+])
+def test_the_headline_is_scored_when_the_corpus_gold_has_it(
+    tmp_path: Path, corpus_name: str, other: str, scored_with_headline: bool
+) -> None:
+    # The same pages and the same headline under both conventions: only the corpus decides.
+    corpus = tmp_path / corpus_name
+    corpus.mkdir()
+    (corpus / "a.raw.txt").write_text(f"{HEADLINE}\n{PAGE}", encoding="utf-8")
+    (corpus / "a.gold.txt").write_text(ARTICLE, encoding="utf-8")
+    evaluation = evaluate_clean_corpus(corpus, with_baseline=False)
+    assert [s.name for s in evaluation.systems] == [NEWSFACTS, other]
+    with_headline, body_only = evaluation.systems if scored_with_headline else (
+        evaluation.systems[::-1])
+    assert body_only.scores == Scores(1.0, 1.0, 1.0, 1)
+    assert with_headline.scores.recall == 1.0
+    assert with_headline.scores.precision < 1.0  # the gold here has no headline
