@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from newsfacts.extract import gazetteer
+from newsfacts.extract import entity_types, gazetteer
 from newsfacts.extract.nlp import NamedSpan, ParsedText, Token
 from newsfacts.extract.places import (
     country_of_country_name,
@@ -365,6 +365,23 @@ def vote_types(found: list[Found]) -> list[Found]:
     return out
 
 
+def correct_types(parsed: ParsedText, found: list[Found]) -> list[Found]:
+    """Facilities typed ORG become places; places that play in a match report become teams."""
+    places = [(f.span.text, f.first_token, f.end_token) for f in found
+              if f.type in ("GPE", "LOC")]
+    teams = {name_key(name) for name in entity_types.team_names(parsed, places)}
+    out = []
+    for f in found:
+        next_word = parsed.tokens[f.end_token].text if f.end_token < len(parsed.tokens) else ""
+        if f.type == "ORG" and entity_types.is_facility_name(f.span.text, next_word):
+            f = replace(f, type="LOC")
+        elif f.type in ("GPE", "LOC") and (name_key(f.span.text) in teams
+                                           or entity_types.is_institution_name(f.span.text)):
+            f = replace(f, type="ORG")
+        out.append(f)
+    return out
+
+
 def token_index_at(token_starts: Sequence[int], offset: int) -> int:
     """Index of the token starting at or containing a character offset."""
     return max(0, bisect.bisect_right(token_starts, offset) - 1)
@@ -430,7 +447,7 @@ def extract_entities(
 
     `exclude` is a span to leave out, e.g. the dateline (described by the articles table).
     """
-    found = vote_types(find_spans(parsed, exclude))
+    found = correct_types(parsed, vote_types(find_spans(parsed, exclude)))
     found = retype_persons([describe(parsed, f) for f in found])
     found = propagate_names(parsed, found, exclude)
     found = [describe(parsed, f) if f.type == "PERSON" and f.role is None and f.country is None

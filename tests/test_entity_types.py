@@ -1,0 +1,119 @@
+"""Type corrections (extract/entity_types.py, rules/entity_types.json): facilities and teams."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsfacts.extract.entities import extract_entities
+from newsfacts.extract.entity_types import (
+    facility_heads,
+    is_facility_name,
+    is_institution_name,
+    is_match_report,
+    name_head,
+    sports_lexicon,
+)
+from newsfacts.extract.gazetteer import load_rules
+from newsfacts.extract.nlp import parse_text, parse_texts
+
+GUM_NEWS = Path(__file__).resolve().parent.parent.parent / "shared/eval/entities/gum-news"
+RULES = load_rules("entity_types.json")
+
+
+def types_of(text: str) -> dict[str, set[str]]:
+    mentions, _ = extract_entities("a0000000000000000", parse_text(text))
+    found: dict[str, set[str]] = {}
+    for m in mentions:
+        found.setdefault(m.text, set()).add(m.entity_type)
+    return found
+
+
+@pytest.mark.parametrize("head", RULES["facility_heads"])
+def test_each_facility_head_makes_a_place_but_not_before_for(head: str) -> None:
+    assert is_facility_name(f"Volgograd {head}")
+    assert is_facility_name(f"{head} of Flight")
+    assert not is_facility_name(f"Volgograd {head}", next_word="for")
+    assert not is_facility_name(head)
+
+
+def test_name_head_is_the_word_before_of() -> None:
+    assert name_head("Evergreen Aviation & Space Museum of McMinnville") == "Museum"
+    assert name_head("Municipality of Livorno") == "Municipality"
+    assert name_head("Johnson Space Center") == "Center"
+    assert "municipality" not in facility_heads()
+
+
+@pytest.mark.parametrize("group", ["cues", "team_verbs", "team_nouns"])
+def test_each_sports_word_is_its_own_lemma(group: str) -> None:
+    """Words are matched by lemma: each entry must be the lemma the model gives it."""
+    words = RULES["sports"][group]
+    assert words == sorted(set(words))
+    lemmas = [parsed.tokens[0].lemma.casefold() for parsed in parse_texts(words)]
+    assert lemmas == words
+
+
+def test_facility_typed_org_by_the_model_is_a_place() -> None:
+    found = types_of("The shuttle will go to the Johnson Space Center in Houston next year.")
+    assert found["Johnson Space Center"] == {"LOC"}
+
+
+def test_center_for_is_an_institution() -> None:
+    found = types_of("Researchers at the Center for Strategic and International Studies said "
+                     "the plan would fail.")
+    assert found["Center for Strategic and International Studies"] == {"ORG"}
+    assert is_institution_name("Center for Strategic and International Studies")
+    assert not is_institution_name("Johnson Space Center")
+
+
+MATCH = ("Sweden defeated South Korea 1 – 0 in the World Cup match. Swedish captain Andreas "
+         "Granqvist scored from the penalty spot after the referee consulted the video. "
+         "South Korea's coach said his team played well. The match was held in Nizhny "
+         "Novgorod.")
+
+
+def test_countries_that_play_in_a_match_report_are_teams() -> None:
+    assert is_match_report(parse_text(MATCH))
+    found = types_of(MATCH)
+    assert found["Sweden"] == {"ORG"} and found["South Korea"] == {"ORG"}
+    assert found.get("Nizhny Novgorod", {"GPE"}) != {"ORG"}
+
+
+def test_countries_that_act_outside_sport_stay_countries() -> None:
+    text = ("South Korea evacuated about 80 people after North Korea fired artillery rounds at "
+            "a loudspeaker. North Korea said it would attack.")
+    assert not is_match_report(parse_text(text))
+    found = types_of(text)
+    assert found["South Korea"] == {"GPE"} and found["North Korea"] == {"GPE"}
+
+
+def test_sports_lexicon_threshold() -> None:
+    cues, verbs, nouns, needed = sports_lexicon()
+    assert needed >= 2 and verbs and nouns and cues
+
+
+def gum_types(doc_id: str) -> tuple[str, dict[str, set[str]], dict[str, set[str]]]:
+    if not GUM_NEWS.is_dir():
+        pytest.skip(f"dev corpus absent: {GUM_NEWS} (../shared/eval is not mounted)")
+    text = (GUM_NEWS / f"{doc_id}.txt").read_text("utf-8")
+    gold: dict[str, set[str]] = {}
+    for m in json.loads((GUM_NEWS / f"{doc_id}.gold.json").read_text("utf-8"))["mentions"]:
+        gold.setdefault(m["text"], set()).add(m["type"])
+    return text, types_of(text), gold
+
+
+def test_gum_match_report_national_teams_are_organisations() -> None:
+    _, found, gold = gum_types("GUM_news_soccer")
+    for team in ("Sweden", "Belgium", "England", "Tunisia"):
+        assert gold[team] == {"ORG"}
+        assert found[team] == {"ORG"}, team
+    assert found["Volgograd Arena"] == {"LOC"}
+
+
+def test_gum_museums_and_space_centers_are_places() -> None:
+    _, found, gold = gum_types("GUM_news_nasa")
+    for place in ("Museum of Flight", "Johnson Space Center"):
+        assert gold[place] == {"LOC"}
+        assert found[place] == {"LOC"}, place
