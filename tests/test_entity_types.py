@@ -1,4 +1,4 @@
-"""Type corrections (extract/entity_types.py, rules/entity_types.json): facilities and teams."""
+"""Type corrections (extract/entity_types.py, rules/entity_types.json): places, teams, acronyms."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from newsfacts.extract.entities import extract_entities
 from newsfacts.extract.entity_types import (
     facility_heads,
+    is_acronym_of,
     is_facility_name,
     is_institution_name,
     is_match_report,
@@ -117,3 +118,41 @@ def test_gum_museums_and_space_centers_are_places() -> None:
     for place in ("Museum of Flight", "Johnson Space Center"):
         assert gold[place] == {"LOC"}
         assert found[place] == {"LOC"}, place
+
+
+@pytest.mark.parametrize(("acronym", "name", "expected"), [
+    ("JSC", "Johnson Space Center", True),
+    ("KCNA", "Korean Central News Agency", True),
+    ("WHO", "World Health Organisation", True),
+    ("UAAR", "Union of Rationalist Atheists and Agnostics", True),
+    ("M5S", "Movimento 5 Stelle", True),
+    ("IE9", "Microsoft", False),
+    ("NASA", "Johnson Space Center", False),
+])
+def test_acronym_letters_are_the_initials_of_the_name(acronym: str, name: str,
+                                                      expected: bool) -> None:
+    assert is_acronym_of(acronym, name) is expected
+
+
+def test_an_acronym_defined_after_a_name_takes_its_type_everywhere() -> None:
+    text = ("NASA rejected the Johnson Space Center (JSC) in Houston. However, the JSC will "
+            "receive trainers, and many JSC employees were angry.")
+    mentions, _ = extract_entities("a0000000000000000", parse_text(text))
+    jsc = [m for m in mentions if m.text == "JSC"]
+    assert len(jsc) == 3
+    assert {m.entity_type for m in jsc} == {"LOC"}
+    assert len({m.entity_id for m in jsc}) == 1
+
+
+def test_an_acronym_glued_to_a_name_by_the_model_is_cut_off() -> None:
+    text = "The World Health Organisation (WHO) recommends iodised salt."
+    found = types_of(text)
+    assert found["World Health Organisation"] == {"ORG"} and found["WHO"] == {"ORG"}
+
+
+def test_a_person_span_ending_in_an_acronym_is_an_organisation() -> None:
+    text = ("Pro-Beijing DAB's Starry Lee won. Elizabeth Quat of DAB was elected with 58,825 "
+            "votes, and Gary Chan of DAB too.")
+    found = types_of(text)
+    assert "PERSON" not in found.get("DAB", set()) | found.get("Pro-Beijing DAB", set())
+    assert found["Starry Lee"] == {"PERSON"}

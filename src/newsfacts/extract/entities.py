@@ -40,6 +40,7 @@ HAS_UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 # Caption labels glued to a name by the model when a caption follows it ("… Image: …").
 CAPTION_LABEL = re.compile(r"(?:^|\s)(?:Image|Photo|Picture|Credit|Video|File|Source)$")
 ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.\-]{1,7}$")
+UPPER_WORD = re.compile(r"^[A-Z]{2,}[0-9]*$")
 POSSESSIVE_TOKENS = frozenset({"'s", "’s", "'", "’"})
 # Words between a comma and a name that introduce an apposition to it: "his counterpart, X".
 APPOSITION_NOUNS = frozenset({"counterpart", "counterparts", "leader", "colleague", "head"})
@@ -79,6 +80,8 @@ def trim_span(parsed: ParsedText, named: NamedSpan) -> tuple[Span, int] | None:
     if match := LEADING_ARTICLE.match(text):
         start, text = start + match.end(), text[match.end():]
         first += 1
+    if "(" in text and ")" not in text:  # "The World Health Organisation (WHO"
+        text = text[:text.index("(")]
     text = TRAILING_POSSESSIVE.sub("", text).rstrip(" ,.;:-–—")
     after = parsed.text[start + len(text):start + len(text) + 1]
     if after == ":" and (label := CAPTION_LABEL.search(text)):
@@ -344,8 +347,8 @@ def retype_persons(found: list[Found]) -> list[Found]:
 def vote_types(found: list[Found]) -> list[Found]:
     """One type per name in an article: the model's most frequent type for it wins.
 
-    Acronyms the model calls persons ("DAB") are organisations; names in the gazetteer of
-    organisations are organisations whatever the model said.
+    Acronyms the model calls persons ("DAB", "Pro-Beijing DAB") are organisations; names in
+    the gazetteer of organisations are organisations whatever the model said.
     """
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for f in found:
@@ -354,7 +357,8 @@ def vote_types(found: list[Found]) -> list[Found]:
     for f in found:
         kind = f.type
         known_org = f.type != "NORP" and gazetteer.lookup_organization(f.span.text)
-        if known_org or (f.type == "PERSON" and ACRONYM.match(f.span.text)):
+        if known_org or (f.type == "PERSON" and (ACRONYM.match(f.span.text)
+                                                 or UPPER_WORD.match(f.span.text.split()[-1]))):
             kind = "ORG"
         else:
             counts = votes[name_key(f.span.text)]
@@ -382,25 +386,62 @@ def correct_types(parsed: ParsedText, found: list[Found]) -> list[Found]:
     return out
 
 
+def apply_acronyms(
+    parsed: ParsedText, found: list[Found]
+) -> tuple[list[Found], dict[str, EntityType]]:
+    """Acronyms defined after a name ("Johnson Space Center (JSC)") take the name's type.
+
+    The acronym becomes a mention if the model missed it, and every span of the same
+    acronym in the article gets that type; the acronyms are returned for `propagate_names`.
+    """
+    defined: dict[str, EntityType] = {}
+    added = []
+    starts = {f.span.start for f in found}
+    token_starts = [t.start for t in parsed.tokens]
+    for f in found:
+        if f.type in ("PERSON", "NORP"):
+            continue
+        hit = entity_types.defined_acronym(parsed.text, f.span.end, f.span.text)
+        if hit is None:
+            continue
+        start, end, acronym = hit
+        defined.setdefault(acronym, f.type)
+        if start not in starts:
+            first = token_index_at(token_starts, start)
+            last = token_index_at(token_starts, end - 1)
+            added.append(Found(Span(start, end, acronym), f.type,
+                               parsed.tokens[first].sentence, first, last + 1))
+            starts.add(start)
+    out = [replace(f, type=defined[f.span.text])
+           if f.span.text in defined and f.type != defined[f.span.text] else f
+           for f in [*found, *added]]
+    return sorted(out, key=lambda f: f.span.start), defined
+
+
 def token_index_at(token_starts: Sequence[int], offset: int) -> int:
     """Index of the token starting at or containing a character offset."""
     return max(0, bisect.bisect_right(token_starts, offset) - 1)
 
 
-def propagate_names(parsed: ParsedText, found: list[Found], exclude: Span | None) -> list[Found]:
+def propagate_names(
+    parsed: ParsedText, found: list[Found], exclude: Span | None,
+    acronyms: dict[str, EntityType] | None = None,
+) -> list[Found]:
     """Other occurrences in the article of names found once ("Scientology", "Montalvo").
 
     A small model misses some repeats of a name it found elsewhere in the same text; each
     whole-word, same-case occurrence of a found multi-word name, or of a found person's
     surname, that no span covers yet becomes a mention of the same type. On gum-news this
-    takes lenient F1 from 0.690 to 0.709 (propagating one-word names too: 0.701).
+    takes lenient F1 from 0.690 to 0.709 (propagating one-word names too: 0.701). Acronyms
+    defined in the article (`apply_acronyms`) are propagated too.
     """
-    names: dict[str, EntityType] = {}
+    names: dict[str, EntityType] = dict(acronyms or {})
     for f in sorted(found, key=lambda f: (-len(f.span.text), f.span.start)):
         words = f.span.text.split()
         if len(words) > 1:  # one-word names repeat as other things too often ("Explorer")
             names.setdefault(f.span.text, f.type)
-        if f.type == "PERSON" and len(words) > 1 and len(words[-1]) > 2:
+        if f.type == "PERSON" and len(words) > 1 and len(words[-1]) > 2 \
+                and not UPPER_WORD.match(words[-1]):
             names.setdefault(words[-1], "PERSON")
     token_starts = [t.start for t in parsed.tokens]
     taken = [(f.span.start, f.span.end) for f in found]
@@ -448,8 +489,9 @@ def extract_entities(
     `exclude` is a span to leave out, e.g. the dateline (described by the articles table).
     """
     found = correct_types(parsed, vote_types(find_spans(parsed, exclude)))
+    found, acronyms = apply_acronyms(parsed, found)
     found = retype_persons([describe(parsed, f) for f in found])
-    found = propagate_names(parsed, found, exclude)
+    found = propagate_names(parsed, found, exclude, acronyms)
     found = [describe(parsed, f) if f.type == "PERSON" and f.role is None and f.country is None
              else f for f in found]
     clusters = person_clusters(found)

@@ -20,6 +20,9 @@ from newsfacts.extract.nlp import ParsedText, Token
 RULES_FILE = "entity_types.json"
 SCORE = re.compile(r"^\d{1,2}$")
 DASHES = frozenset({"-", "–", "—", "to"})
+# "Johnson Space Center (JSC)": an acronym in parentheses right after a name.
+ACRONYM_AFTER = re.compile(r"\s*\((?P<acronym>[A-Z][A-Z0-9&]{1,7})\)")
+INITIALS_SKIPPED = frozenset({"of", "the", "and", "for", "&", "in", "on", "de", "la"})
 TEAM_ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "appos"})
 # Prepositions that join a team to a verb ("lost to England"); "at", "in" join a place.
 TEAM_PREPOSITIONS = frozenset({"against", "for", "over", "past", "to", "versus", "vs", "vs."})
@@ -128,3 +131,25 @@ def team_names(
     tokens = parsed.tokens
     return {name for name, first, end in places if not is_facility_name(name)
             and (beside_score(tokens, first, end) or plays(tokens, first, end))}
+
+
+def is_acronym_of(acronym: str, name: str) -> bool:
+    """True when an acronym's letters are the initials of a name's words, in any order.
+
+    "JSC" of "Johnson Space Center", "UAAR" of "Union of Rationalist Atheists and Agnostics"
+    (an acronym of the name in another language), "M5S" of "Movimento 5 Stelle".
+    """
+    initials = [w[0].upper() for w in re.split(r"[\s\-]+", name)
+                if w and w.casefold() not in INITIALS_SKIPPED]
+    letters = [c for c in acronym if c.isalnum()]
+    if not letters or not initials or letters[0] != initials[0] or len(letters) > len(initials):
+        return False
+    return all(letters.count(c) <= initials.count(c) for c in set(letters))
+
+
+def defined_acronym(text: str, name_end: int, name: str) -> tuple[int, int, str] | None:
+    """(start, end, acronym) of an acronym defined in parentheses right after a name."""
+    match = ACRONYM_AFTER.match(text, name_end)
+    if match is None or not is_acronym_of(match["acronym"], name):
+        return None
+    return match.start("acronym"), match.end("acronym"), match["acronym"]
