@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsfacts.extract.entities import extract_entities
+from newsfacts.extract.entities import Found, extract_entities, propagate_names
 from newsfacts.extract.entity_types import (
     facility_heads,
     is_acronym_of,
@@ -19,6 +19,7 @@ from newsfacts.extract.entity_types import (
 )
 from newsfacts.extract.gazetteer import load_rules
 from newsfacts.extract.nlp import parse_text, parse_texts
+from newsfacts.records import Span
 
 GUM_NEWS = Path(__file__).resolve().parent.parent.parent / "shared/eval/entities/gum-news"
 RULES = load_rules("entity_types.json")
@@ -156,3 +157,25 @@ def test_a_person_span_ending_in_an_acronym_is_an_organisation() -> None:
     found = types_of(text)
     assert "PERSON" not in found.get("DAB", set()) | found.get("Pro-Beijing DAB", set())
     assert found["Starry Lee"] == {"PERSON"}
+
+
+def test_the_period_of_an_abbreviation_stays_in_the_name() -> None:
+    mentions, _ = extract_entities("a0000000000000000", parse_text(
+        "Critics of U.S. President Donald Trump met in Washington D.C. on Monday."))
+    texts = {m.text for m in mentions}
+    assert "U.S." in texts and "U.S" not in texts
+    assert "Donald Trump" in texts
+
+
+def test_a_one_word_organisation_found_twice_is_found_everywhere() -> None:
+    text = ("Twitter said on Monday it would close the accounts. Twitter has 300 million users. "
+            "A spokesman for Twitter declined to comment.")
+    parsed = parse_text(text)
+    twitter = [t for t in parsed.tokens if t.text == "Twitter"]
+    found = [Found(Span(t.start, t.end, t.text), "ORG", t.sentence, t.index, t.index + 1)
+             for t in twitter]
+    once = propagate_names(parsed, found[:1], None)
+    twice = propagate_names(parsed, found[:2], None)
+    assert len(once) == 1  # found once: could be anything ("Explorer")
+    assert [f.span.start for f in twice] == [t.start for t in twitter]
+    assert {f.type for f in twice} == {"ORG"}
