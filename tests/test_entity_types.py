@@ -179,3 +179,35 @@ def test_a_one_word_organisation_found_twice_is_found_everywhere() -> None:
     assert len(once) == 1  # found once: could be anything ("Explorer")
     assert [f.span.start for f in twice] == [t.start for t in twitter]
     assert {f.type for f in twice} == {"ORG"}
+
+
+def test_a_first_name_read_as_a_place_joins_the_city_name_after_it() -> None:
+    text = ("Valeska Paris, an Australian woman and former Scientologist, has claimed that the "
+            "Church held her on a ship. Paris was born in Switzerland.")
+    found = types_of(text)
+    assert found["Valeska Paris"] == {"PERSON"}
+    assert found["Paris"] == {"PERSON"}  # her surname, once the full name is known
+    assert found["Switzerland"] == {"GPE"}
+
+
+def test_two_known_places_side_by_side_stay_places() -> None:
+    found = types_of("Flights from Lagos to Paris resumed. Lagos Paris routes are popular.")
+    assert "PERSON" not in found.get("Lagos Paris", set())
+
+
+def test_a_word_compounded_into_a_country_makes_an_organisation() -> None:
+    found = types_of("A sensitive Environment Canada document was found on a street. "
+                     "Environment Canada spokesperson Julie Hahn said the rules apply.")
+    assert found["Environment Canada"] == {"ORG"}
+    assert "Canada" not in found
+
+
+def test_compass_words_do_not_make_an_organisation() -> None:
+    found = types_of("Fighting continued in Southern Sudan and New Zealand sent aid.")
+    assert "ORG" not in found.get("Southern Sudan", set()) | found.get("New Zealand", set())
+
+
+def test_places_with_digits_are_versions_not_places() -> None:
+    found = types_of("Microsoft wants users to stop using IE6 and update to a newer browser. "
+                     "IE6 shipped with Windows XP.")
+    assert "IE6" not in found

@@ -34,6 +34,13 @@ from newsfacts.records import EntityFact, EntityType, Mention, Span
 ENTITY_TYPE_OF_LABEL: dict[str, EntityType] = {
     "PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "NORP": "NORP", "LOC": "LOC", "FAC": "LOC",
 }
+PLACE_TYPES = ("GPE", "LOC")
+COMPASS_WORDS = frozenset({
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "greater", "upper", "lower", "mainland", "metropolitan", "new", "old",
+})
+# A word with letters and digits ("IE6", "STS-134"): the model's places of this shape are not.
+ALPHANUMERIC_WORD = re.compile(r"\b(?=[\w-]*[A-Za-z])(?=[\w-]*\d)[\w-]+\b")
 LEADING_ARTICLE = re.compile(r"^(?:the|The|THE)\s+")
 TRAILING_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 HAS_UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
@@ -124,6 +131,8 @@ def find_spans(parsed: ParsedText, exclude: Span | None = None) -> list[Found]:
         span, first = trimmed
         end_token = named.last_token + 1
         kind = ENTITY_TYPE_OF_LABEL[named.label]
+        if kind in PLACE_TYPES and ALPHANUMERIC_WORD.search(span.text):
+            continue  # "IE6", "STS-134": versions and missions, not places
         role = None
         if kind == "PERSON":
             role, first = leading_role(parsed, first, end_token)
@@ -375,6 +384,72 @@ def vote_types(found: list[Found]) -> list[Found]:
     return out
 
 
+def join_split_names(parsed: ParsedText, found: list[Found]) -> list[Found]:
+    """Two place spans that are one person's name: "Valeska" + "Paris" -> "Valeska Paris".
+
+    The small model reads an unusual first name before a city name as a second place. The
+    two spans must touch (one space), and the first be one capitalised proper noun that is
+    no known place and that the parser attaches to the second as a compound.
+    """
+    out: list[Found] = []
+    for f in found:
+        prev = out[-1] if out else None
+        if prev and prev.type in PLACE_TYPES and f.type in PLACE_TYPES \
+                and is_first_name_of(parsed, prev, f):
+            out[-1] = Found(Span(prev.span.start, f.span.end,
+                                 parsed.text[prev.span.start:f.span.end]),
+                            "PERSON", prev.sentence_index, prev.first_token, f.end_token)
+            continue
+        out.append(f)
+    return out
+
+
+def is_first_name_of(parsed: ParsedText, first: Found, second: Found) -> bool:
+    """True when a one-word place span reads as the first name of the place span after it."""
+    if first.end_token != second.first_token or first.end_token - first.first_token != 1 \
+            or parsed.text[first.span.end:second.span.start] != " ":
+        return False
+    token = parsed.tokens[first.first_token]
+    return (token.pos == "PROPN" and token.dep == "compound"
+            and second.first_token <= token.head < second.end_token
+            and token.text.istitle() and country_of_region_name(token.text) is None
+            and country_of_place(token.text) is None)
+
+
+def join_country_organisations(parsed: ParsedText, found: list[Found]) -> list[Found]:
+    """A country span after capitalised compound words is an organisation: "Environment Canada".
+
+    Government bodies and companies named "<Word> <Country>" ("Statistics Canada", "Hitwise
+    UK") come out of the small model as the country alone. Words that are themselves names,
+    roles, demonyms or compass points ("South", "Northern") are not taken.
+    """
+    covered = {i for f in found for i in range(f.first_token, f.end_token)}
+    out = []
+    for f in found:
+        first = f.first_token
+        if f.type == "GPE" and country_of_country_name(f.span.text):
+            while first > 0 and is_organisation_word(parsed, first - 1, f) \
+                    and first - 1 not in covered:
+                first -= 1
+        if first < f.first_token:
+            span = Span(parsed.tokens[first].start, f.span.end,
+                        parsed.text[parsed.tokens[first].start:f.span.end])
+            f = Found(span, "ORG", f.sentence_index, first, f.end_token)
+        out.append(f)
+    return out
+
+
+def is_organisation_word(parsed: ParsedText, index: int, country: Found) -> bool:
+    """A capitalised proper noun compounded into a country span, that is no place word."""
+    token = parsed.tokens[index]
+    return (token.pos == "PROPN" and token.dep == "compound" and token.text.istitle()
+            and country.first_token <= token.head < country.end_token
+            and parsed.tokens[index].sentence == country.sentence_index
+            and token.text.casefold() not in COMPASS_WORDS
+            and country_of_token_text(token.text) is None
+            and gazetteer.lookup_role(token.text) is None)
+
+
 def correct_types(parsed: ParsedText, found: list[Found]) -> list[Found]:
     """Facilities typed ORG become places; places that play in a match report become teams."""
     places = [(f.span.text, f.first_token, f.end_token) for f in found
@@ -501,7 +576,8 @@ def extract_entities(
 
     `exclude` is a span to leave out, e.g. the dateline (described by the articles table).
     """
-    found = correct_types(parsed, vote_types(find_spans(parsed, exclude)))
+    found = join_split_names(parsed, find_spans(parsed, exclude))
+    found = correct_types(parsed, vote_types(join_country_organisations(parsed, found)))
     found, acronyms = apply_acronyms(parsed, found)
     found = retype_persons([describe(parsed, f) for f in found])
     found = propagate_names(parsed, found, exclude, acronyms)
