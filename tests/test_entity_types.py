@@ -16,6 +16,7 @@ from newsfacts.extract.entity_types import (
     is_match_report,
     name_head,
     sports_lexicon,
+    untyped_names,
 )
 from newsfacts.extract.gazetteer import load_rules
 from newsfacts.extract.nlp import parse_text, parse_texts
@@ -211,3 +212,23 @@ def test_places_with_digits_are_versions_not_places() -> None:
     found = types_of("Microsoft wants users to stop using IE6 and update to a newer browser. "
                      "IE6 shipped with Windows XP.")
     assert "IE6" not in found
+
+
+@pytest.mark.parametrize("head", RULES["organisation_heads"])
+def test_each_organisation_head_is_a_capitalised_word(head: str) -> None:
+    assert head.istitle() and " " not in head
+    assert head.casefold() not in facility_heads()
+
+
+def test_proper_noun_runs_the_model_missed_are_typed_by_their_head() -> None:
+    text = ("The Deseret News observed that the hashtag spread, according to the Sydney "
+            "Morning Herald. Pilgrims gathered at Mecca's Grand Mosque.")
+    parsed = parse_text(text)
+    covered = {i for e in parsed.entities for i in range(e.first_token, e.last_token + 1)}
+    runs = {parsed.text[parsed.tokens[a].start:parsed.tokens[b - 1].end]: kind
+            for a, b, kind in untyped_names(parsed, covered)}
+    found = types_of(text)
+    for name, kind in runs.items():
+        assert found[name] == {kind}
+    assert runs.get("Grand Mosque", "LOC") == "LOC"
+    assert {"Deseret News", "Sydney Morning Herald"} & {n for n, t in found.items() if t == {"ORG"}}

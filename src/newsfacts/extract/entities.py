@@ -450,6 +450,15 @@ def is_organisation_word(parsed: ParsedText, index: int, country: Found) -> bool
             and gazetteer.lookup_role(token.text) is None)
 
 
+def add_untyped_names(parsed: ParsedText, found: list[Found]) -> list[Found]:
+    """Proper-noun runs the model missed whose head word types them ("Deseret News")."""
+    covered = {i for f in found for i in range(f.first_token, f.end_token)}
+    added = [Found(span_of_tokens(parsed, first, end), kind, parsed.tokens[first].sentence,
+                   first, end)
+             for first, end, kind in entity_types.untyped_names(parsed, covered)]
+    return sorted([*found, *added], key=lambda f: f.span.start)
+
+
 def correct_types(parsed: ParsedText, found: list[Found]) -> list[Found]:
     """Facilities typed ORG become places; places that play in a match report become teams."""
     places = [(f.span.text, f.first_token, f.end_token) for f in found
@@ -577,6 +586,7 @@ def extract_entities(
     `exclude` is a span to leave out, e.g. the dateline (described by the articles table).
     """
     found = join_split_names(parsed, find_spans(parsed, exclude))
+    found = add_untyped_names(parsed, found)
     found = correct_types(parsed, vote_types(join_country_organisations(parsed, found)))
     found, acronyms = apply_acronyms(parsed, found)
     found = retype_persons([describe(parsed, f) for f in found])

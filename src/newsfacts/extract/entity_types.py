@@ -35,6 +35,12 @@ def facility_heads() -> frozenset[str]:
 
 
 @cache
+def organisation_heads() -> frozenset[str]:
+    """Last words that make an untyped proper-noun run an organisation, casefolded."""
+    return frozenset(w.casefold() for w in load_rules(RULES_FILE)["organisation_heads"])
+
+
+@cache
 def sports_lexicon() -> tuple[frozenset[str], frozenset[str], frozenset[str], int]:
     """(cue lemmas, team verb lemmas, team nouns, cues needed) for match reports."""
     sports = load_rules(RULES_FILE)["sports"]
@@ -153,3 +159,28 @@ def defined_acronym(text: str, name_end: int, name: str) -> tuple[int, int, str]
     if match is None or not is_acronym_of(match["acronym"], name):
         return None
     return match.start("acronym"), match.end("acronym"), match["acronym"]
+
+
+def untyped_names(parsed: ParsedText, covered: set[int]) -> list[tuple[int, int, str]]:
+    """Runs of two or more capitalised proper nouns outside every span, typed by their head.
+
+    (first token, end token, "ORG" or "LOC"): "Deseret News" and "Sydney Morning Herald" are
+    organisations, "Shandao Station" and "Grand Mosque" places; other runs are left alone.
+    """
+    found = []
+    tokens = parsed.tokens
+    i = 0
+    while i < len(tokens):
+        end = i
+        while end < len(tokens) and end not in covered and tokens[end].pos == "PROPN" \
+                and tokens[end].text[:1].isupper() and tokens[end].sentence == tokens[i].sentence:
+            end += 1
+        if end - i >= 2:
+            head = tokens[end - 1].text.casefold()
+            after = tokens[end].text.casefold() if end < len(tokens) else ""
+            if head in organisation_heads():
+                found.append((i, end, "ORG"))
+            elif head in facility_heads() and after != "for":
+                found.append((i, end, "LOC"))
+        i = max(end, i + 1)
+    return found
