@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from newsfacts.extract.entities import Found, extract_entities, propagate_names
+from newsfacts.extract.entities import extract_entities, propagate_names
+from newsfacts.extract.entity_spans import Found
 from newsfacts.extract.entity_types import (
     facility_heads,
     is_acronym_of,
