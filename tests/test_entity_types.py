@@ -170,17 +170,28 @@ def test_the_period_of_an_abbreviation_stays_in_the_name() -> None:
 
 
 def test_a_one_word_organisation_found_twice_is_found_everywhere() -> None:
-    text = ("Twitter said on Monday it would close the accounts. Twitter has 300 million users. "
-            "A spokesman for Twitter declined to comment.")
+    text = ("Airbnb said on Monday it would close the accounts. Airbnb has 300 million users. "
+            "A spokesman for Airbnb declined to comment.")
     parsed = parse_text(text)
-    twitter = [t for t in parsed.tokens if t.text == "Twitter"]
+    airbnb = [t for t in parsed.tokens if t.text == "Airbnb"]
     found = [Found(Span(t.start, t.end, t.text), "ORG", t.sentence, t.index, t.index + 1)
-             for t in twitter]
+             for t in airbnb]
     once = propagate_names(parsed, found[:1], None)
     twice = propagate_names(parsed, found[:2], None)
     assert len(once) == 1  # found once: could be anything ("Explorer")
-    assert [f.span.start for f in twice] == [t.start for t in twitter]
+    assert [f.span.start for f in twice] == [t.start for t in airbnb]
     assert {f.type for f in twice} == {"ORG"}
+
+
+def test_a_one_word_organisation_the_model_also_calls_a_person_is_not_propagated() -> None:
+    text = ("Ubisoft said on Monday it would close the accounts. Ubisoft has 300 million users. "
+            "A spokesman for Ubisoft declined to comment.")
+    parsed = parse_text(text)
+    assert {e.label for e in parsed.entities if e.text == "Ubisoft"} >= {"PERSON"}
+    tokens = [t for t in parsed.tokens if t.text == "Ubisoft"]
+    found = [Found(Span(t.start, t.end, t.text), "ORG", t.sentence, t.index, t.index + 1)
+             for t in tokens[:2]]
+    assert len(propagate_names(parsed, found, None)) == 2
 
 
 def test_a_first_name_read_as_a_place_joins_the_city_name_after_it() -> None:
@@ -233,3 +244,28 @@ def test_proper_noun_runs_the_model_missed_are_typed_by_their_head() -> None:
         assert found[name] == {kind}
     assert runs.get("Grand Mosque", "LOC") == "LOC"
     assert {"Deseret News", "Sydney Morning Herald"} & {n for n, t in found.items() if t == {"ORG"}}
+
+
+@pytest.mark.parametrize("text", [
+    "Sen. Joe Manchin III said he would vote against the bill.",
+    "Joseph Kennedy III spoke in Boston.",
+])
+def test_a_roman_numeral_does_not_make_a_person_an_organisation(text: str) -> None:
+    found = types_of(text)
+    names = [n for n in found if n.endswith("II")]
+    assert names and all(found[n] == {"PERSON"} for n in names)
+
+
+def test_a_research_center_is_an_institution() -> None:
+    assert is_institution_name("Media Research Center")
+    assert not is_facility_name("Media Research Center")
+    assert is_facility_name("Kentucky International Convention Center")
+
+
+def test_groups_and_people_are_not_propagated_as_organisations() -> None:
+    text = "Latino voters moved. Latino turnout rose. Many Latino families voted early."
+    parsed = parse_text(text)
+    latino = [t for t in parsed.tokens if t.text == "Latino"]
+    found = [Found(Span(t.start, t.end, t.text), "ORG", t.sentence, t.index, t.index + 1)
+             for t in latino[:2]]
+    assert len(propagate_names(parsed, found, None)) == 2

@@ -55,6 +55,7 @@ ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.\-]{1,7}$")
 # A period that belongs to the name: "U.S.", "Washington D.C.", "Acme Inc.".
 ABBREVIATION_END = re.compile(r"(?:(?:^|[\s.])[A-Z]\.|\b(?:Inc|Co|Corp|Ltd|Jr|Sr|St)\.)$")
 UPPER_WORD = re.compile(r"^[A-Z]{2,}[0-9]*$")
+ROMAN_NUMERAL = re.compile(r"^[IVX]+$")  # "Joe Manchin III", "Abdullah II"
 POSSESSIVE_TOKENS = frozenset({"'s", "’s", "'", "’"})
 # Words between a comma and a name that introduce an apposition to it: "his counterpart, X".
 APPOSITION_NOUNS = frozenset({"counterpart", "counterparts", "leader", "colleague", "head"})
@@ -343,6 +344,13 @@ def retype_persons(found: list[Found]) -> list[Found]:
     return out
 
 
+def ends_in_acronym(name: str) -> bool:
+    """"Pro-Beijing DAB": a mixed-case name whose last word is all capitals, no numeral."""
+    last = name.split()[-1]
+    return (name != name.upper() and UPPER_WORD.match(last) is not None
+            and ROMAN_NUMERAL.match(last) is None)
+
+
 def vote_types(found: list[Found]) -> list[Found]:
     """One type per name in an article: the model's most frequent type for it wins.
 
@@ -357,7 +365,7 @@ def vote_types(found: list[Found]) -> list[Found]:
         kind = f.type
         known_org = f.type != "NORP" and gazetteer.lookup_organization(f.span.text)
         if known_org or (f.type == "PERSON" and (ACRONYM.match(f.span.text)
-                                                 or UPPER_WORD.match(f.span.text.split()[-1]))):
+                                                 or ends_in_acronym(f.span.text))):
             kind = "ORG"
         else:
             counts = votes[name_key(f.span.text)]
@@ -385,15 +393,20 @@ def propagate_names(
     names: dict[str, EntityType] = dict(acronyms or {})
     one_word_orgs = Counter(f.span.text for f in found
                             if f.type == "ORG" and len(f.span.text.split()) == 1)
+    # Not a name the model also calls a person ("Trump": ORG 6 times, PERSON 4), not a
+    # person's word here ("Donald Trump"), not a group ("Latino").
+    persons = {e.text for e in parsed.entities if e.label == "PERSON"}
+    persons |= {w for f in found if f.type == "PERSON" for w in name_tokens(f.span.text)}
     for name, count in sorted(one_word_orgs.items()):
-        if count >= MIN_ONE_WORD_ORG_FINDS:
+        if count >= MIN_ONE_WORD_ORG_FINDS and name not in persons \
+                and name_key(name) not in persons and not gazetteer.is_demonym(name):
             names.setdefault(name, "ORG")
     for f in sorted(found, key=lambda f: (-len(f.span.text), f.span.start)):
         words = f.span.text.split()
         if len(words) > 1:  # one-word names repeat as other things too often ("Explorer")
             names.setdefault(f.span.text, f.type)
         if f.type == "PERSON" and len(words) > 1 and len(words[-1]) > 2 \
-                and not UPPER_WORD.match(words[-1]):
+                and not UPPER_WORD.match(words[-1]):  # not "DAB", "III"
             names.setdefault(words[-1], "PERSON")
     token_starts = [t.start for t in parsed.tokens]
     taken = [(f.span.start, f.span.end) for f in found]

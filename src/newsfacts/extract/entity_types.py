@@ -62,28 +62,37 @@ def name_head(name: str) -> str:
     return words[head_index(words)] if words else ""
 
 
+@cache
+def institution_modifiers() -> frozenset[str]:
+    """Words right before a facility head that make the name an institution, casefolded."""
+    return frozenset(w.casefold() for w in load_rules(RULES_FILE)["institution_modifiers"])
+
+
 def facility_head_then(name: str, next_word: str = "") -> str | None:
-    """The word after a facility head ("" at the end of the name), None if no such head."""
+    """The word after a facility head ("" at the end of the name), None if no such head.
+
+    "for" stands for an institution: after the head ("Center for Economic Policy") or an
+    institution word before it ("Media Research Center").
+    """
     words = name.split()
     if len(words) < 2:
         return None
     i = head_index(words)
     if words[i].casefold() not in facility_heads():
         return None
+    if i > 0 and words[i - 1].casefold() in institution_modifiers():
+        return "for"
     return words[i + 1] if i + 1 < len(words) else next_word
 
 
 def is_facility_name(name: str, next_word: str = "") -> bool:
-    """True for a building or ground: "Museum of Flight", "Nizhny Novgorod Stadium".
-
-    A facility word followed by "for" names an institution ("Center for Economic Policy").
-    """
+    """True for a building or ground: "Museum of Flight", "Nizhny Novgorod Stadium"."""
     after = facility_head_then(name, next_word)
     return after is not None and after.casefold() != "for"
 
 
 def is_institution_name(name: str) -> bool:
-    """True for "Center for Strategic and International Studies": a facility word, "for"."""
+    """True for "Center for Strategic and International Studies", "Media Research Center"."""
     after = facility_head_then(name)
     return after is not None and after.casefold() == "for"
 
