@@ -18,6 +18,7 @@ from newsfacts.extract.gazetteer import (
     Role,
     country_of_demonym,
     country_of_name,
+    is_demonym,
     lookup_metonym,
     lookup_organization,
     lookup_role,
@@ -82,6 +83,12 @@ def duplicates(keys: list[str]) -> list[str]:
 def test_every_demonym(form: str, country: str | None) -> None:
     assert country_of_demonym(form) == country
     assert country_of_name(form) == country  # no country name, metonym or organisation wins
+    assert is_demonym(form)
+
+
+@pytest.mark.parametrize("word", ["Twitter", "Venezuela", "Kremlin", "Reuters"])
+def test_names_that_are_not_demonyms(word: str) -> None:
+    assert not is_demonym(word)
 
 
 @pytest.mark.parametrize(("form", "entry"), METONYM_CASES)
