@@ -19,6 +19,7 @@ from newsfacts.extract.gazetteer import (
     country_of_demonym,
     country_of_name,
     country_of_person,
+    is_demonym,
     lookup_metonym,
     lookup_organization,
     lookup_role,
@@ -86,6 +87,12 @@ def duplicates(keys: list[str]) -> list[str]:
 def test_every_demonym(form: str, country: str | None) -> None:
     assert country_of_demonym(form) == country
     assert country_of_name(form) == country  # no country name, metonym or organisation wins
+    assert is_demonym(form)
+
+
+@pytest.mark.parametrize("word", ["Twitter", "Venezuela", "Kremlin", "Reuters"])
+def test_names_that_are_not_demonyms(word: str) -> None:
+    assert not is_demonym(word)
 
 
 @pytest.mark.parametrize(("form", "entry"), METONYM_CASES)

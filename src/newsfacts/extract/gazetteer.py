@@ -186,6 +186,11 @@ def country_of_demonym(word: str) -> str | None:
     return demonyms().get(country_key(head)) or country_of_country_name(head)
 
 
+def is_demonym(word: str) -> bool:
+    """True for a listed demonym form, of one state or none ("Venezuelan", "Latino")."""
+    return country_key(word) in demonyms()
+
+
 def lookup_metonym(name: str) -> Metonym | None:
     """The government or institution a name stands for: "the Kremlin" -> RU, executive."""
     return find(metonym_index(), name)
