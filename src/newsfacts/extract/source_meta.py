@@ -13,7 +13,6 @@ import email.utils
 import re
 import urllib.parse
 
-from newsfacts.clean.headline import line_key
 from newsfacts.records import DatePrecision, PublishedDate, SiteSource, SourceMeta, ValueSource
 
 # "2018", "2018-10", "2018-10-03", then anything after a "T" or a space (a time, a zone):
@@ -77,14 +76,11 @@ def choose_published_date(text_date: PublishedDate, meta: SourceMeta | None) -> 
 
 def choose_title(page_title: str | None, meta: SourceMeta | None
                  ) -> tuple[str | None, ValueSource | None]:
-    """The record's title, unless the page's headline is the same (case and spacing aside):
-    then the page's, with source `page`."""
-    record_title = meta.title if meta else None
-    if record_title is None:
-        return page_title, "page" if page_title is not None else None
-    if page_title is not None and line_key(page_title) == line_key(record_title):
-        return page_title, "page"
-    return record_title, "source_metadata"
+    """The record's title when it has one (the publisher's: a JSONL record's, a feed
+    entry's), else the headline the cleaner found on the page."""
+    if meta is not None and meta.title is not None:
+        return meta.title, "source_metadata"
+    return page_title, "page" if page_title is not None else None
 
 
 def choose_author(page_author: str | None, meta: SourceMeta | None
