@@ -119,6 +119,17 @@ def test_a_broken_record_date_is_ignored(tmp_path: Path, broken: object) -> None
     assert article.title_source == "source_metadata"  # the rest of the record still counts
 
 
+def test_record_values_are_normalised_like_the_text(tmp_path: Path) -> None:
+    """A title read in the wrong encoding upstream ("‘" as "â€˜") is repaired, as the text
+    is; repeated and blank author names are dropped."""
+    title = seed_parts(MADURO)[0]
+    broken = title.encode("utf-8").decode("cp1252")
+    assert broken != title
+    article = only_article(build_records(tmp_path, record(
+        MADURO, title=broken, authors=["Jane Doe", " Jane  Doe ", " "])))
+    assert (article.title, article.author) == (title, "Jane Doe")
+
+
 def test_a_byline_in_the_text_wins_over_the_records_authors(tmp_path: Path) -> None:
     _, paragraphs = seed_parts(MADURO)
     text = "\n".join(["By Maria Lopez", *paragraphs])

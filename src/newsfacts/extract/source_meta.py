@@ -13,6 +13,7 @@ import email.utils
 import re
 import urllib.parse
 
+from newsfacts.clean.normalize import normalize_text
 from newsfacts.records import DatePrecision, PublishedDate, SiteSource, SourceMeta, ValueSource
 
 # "2018", "2018-10", "2018-10-03", then anything after a "T" or a space (a time, a zone):
@@ -23,6 +24,15 @@ MIN_YEAR = 1900
 # ISO 639-1 primary subtag of "en", "en-US", "en_GB", "EN".
 LANGUAGE_TAG = re.compile(r"^(?P<code>[a-z]{2})(?:[-_][a-z0-9]+)*$")
 PRECISION_RANK: dict[DatePrecision, int] = {"unknown": 0, "year": 1, "month": 2, "day": 3}
+SPACES = re.compile(r"\s+")
+
+
+def normalized(value: str | None) -> str | None:
+    """A record's text value normalised as the article text is (mojibake repaired, NFC:
+    clean/normalize.py), on one line; None when nothing is left."""
+    if value is None:
+        return None
+    return SPACES.sub(" ", normalize_text(value)).strip() or None
 
 
 def date_of_record(value: str | None) -> PublishedDate | None:
@@ -78,8 +88,8 @@ def choose_title(page_title: str | None, meta: SourceMeta | None
                  ) -> tuple[str | None, ValueSource | None]:
     """The record's title when it has one (the publisher's: a JSONL record's, a feed
     entry's), else the headline the cleaner found on the page."""
-    if meta is not None and meta.title is not None:
-        return meta.title, "source_metadata"
+    if meta is not None and (title := normalized(meta.title)) is not None:
+        return title, "source_metadata"
     return page_title, "page" if page_title is not None else None
 
 
@@ -88,8 +98,9 @@ def choose_author(page_author: str | None, meta: SourceMeta | None
     """The page's byline, else the record's authors joined by ", "."""
     if page_author:
         return page_author, "page"
-    if meta and meta.authors:
-        return ", ".join(meta.authors), "source_metadata"
+    authors = [name for name in map(normalized, meta.authors if meta else ()) if name]
+    if authors:
+        return ", ".join(dict.fromkeys(authors)), "source_metadata"
     return None, None
 
 
@@ -109,7 +120,7 @@ def choose_site(dateline_site: str | None, page_site: str | None, meta: SourceMe
     """The dateline's site, the page's, the record's site name, then the URL's host."""
     candidates: list[tuple[str | None, SiteSource]] = [
         (dateline_site, "dateline"), (page_site, "page"),
-        (meta.site if meta else None, "source_metadata"),
+        (normalized(meta.site) if meta else None, "source_metadata"),
         (host_of(meta.url) if meta else None, "url"),
     ]
     return next(((site, source) for site, source in candidates if site), (None, None))
