@@ -83,7 +83,6 @@ def choose_published_date(text_date: PublishedDate, meta: SourceMeta | None) -> 
     return text_date
 
 
-
 def choose_title(page_title: str | None, meta: SourceMeta | None
                  ) -> tuple[str | None, ValueSource | None]:
     """The record's title when it has one (the publisher's: a JSONL record's, a feed
