@@ -819,13 +819,15 @@ def feed_site(site: Any, good_pages: list[tuple[str, bytes]]) -> FeedPlan:
         url = page(f"/news/{index}.html", Route(article_html(index).encode(), headers=HTML_TYPE),
                    ARTICLES[index][0])
         corpus.publish("feed", url, present=(ARTICLES[index][1][0][:50],))
+    # The repaired pages' entries have no title, so the page's own headline is published
+    # (an entry's title would win over it: extract/source_meta.py) and compared.
     hostile = article_html(1, extra_head="".join(HOSTILE_HEAD), between="".join(HOSTILE_BODY))
     corpus.publish("feed", page("/news/hostile.html", Route(hostile.encode(), headers=HTML_TYPE),
-                                "hostile"),
+                                ""),
                    same_body_as=site.url("/news/1.html"), absent=("zqxhead", "zqxbody", "alert("))
     cp1252 = article_html(4, None).encode("cp1252")
     corpus.publish("feed", page("/news/cp1252.html", Route(cp1252, headers={
-        "Content-Type": "text/html; charset=windows-1252"}), "cp1252"),
+        "Content-Type": "text/html; charset=windows-1252"}), ""),
                    same_body_as=site.url("/news/4.html"))
     bomb = zlib.compressobj(9, zlib.DEFLATED, 31)
     bomb_body = bomb.compress(b"<p>" + b"\x00" * 30_000_000) + bomb.flush()

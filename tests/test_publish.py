@@ -73,8 +73,9 @@ def test_jsonld_expands_with_pyld_offline() -> None:
 
     article = Article(
         article_id="a0123456789abcdef", source_uri="seeds/x.txt", raw_sha256="0" * 64,
-        url=None, site="example.org", title="A <b>title</b>", standfirst=None, author=None,
-        credit=None, body="CARACAS – Body.", language="en", word_count=2,
+        url=None, site="example.org", site_source="page", title="A <b>title</b>",
+        title_source="page", standfirst=None, author=None, author_source=None, credit=None,
+        body="CARACAS – Body.", language="en", word_count=2,
         dateline="CARACAS –", dateline_place="Caracas", dateline_country="VE",
         dateline_start=0, dateline_end=9, published_date=dt.date(2017, 7, 11),
         published_date_precision="day", published_date_source="dateline",

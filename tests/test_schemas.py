@@ -115,3 +115,21 @@ def test_schema_files_are_valid_table_schema_json() -> None:
             assert key in [f["name"] for f in descriptor["fields"]]
             field = next(f for f in descriptor["fields"] if f["name"] == key)
             assert field.get("constraints", {}).get("required"), f"{path.stem}.{key}"
+
+
+@pytest.mark.parametrize("name", TABLE_NAMES)
+def test_literal_fields_allow_exactly_their_enum(name: str) -> None:
+    """A record field typed as a Literal takes the values its schema's enum lists, no more."""
+    schema = load_schema(name)
+    hints = typing.get_type_hints(RECORD_TYPES[name])
+    checked = 0
+    for field in schema.fields:
+        options = [a for a in typing.get_args(hints[field.name]) if a is not type(None)]
+        literal = options[0] if len(options) == 1 else hints[field.name]
+        if typing.get_origin(literal) is not typing.Literal:
+            continue
+        enum = (field.constraints or {}).get("enum")
+        assert enum is not None and set(typing.get_args(literal)) == set(enum), field.name
+        checked += 1
+    if name == "articles":
+        assert checked == 5  # precision, date source, title, author and site sources

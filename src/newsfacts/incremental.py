@@ -7,8 +7,10 @@ in input order and runs the dataset-level steps (duplicates, entity merge, stori
 validation, publish) on all of them, so the release is byte-identical to a full rebuild.
 
 An article is reused when the state holds its id (a hash of source and raw bytes: changed
-bytes are a new id) with the current `pipeline_version`. Articles gone from the source are
-not in the release, and their cached results are dropped after it is published. When the
+bytes are a new id) with the current `pipeline_version` and the same source metadata
+(`meta_sha256`: a feed entry's new title or date, same page, is processed again). Articles
+gone from the source are not in the release, and their cached results are dropped after it
+is published. When the
 inputs, settings and code are exactly those of the last build and its release is still
 `latest`, untouched, nothing runs: the release would be the same (`unchanged`).
 `full_refresh` reprocesses everything and skips that shortcut.
@@ -26,6 +28,7 @@ from typing import Any
 
 from newsfacts import pipeline
 from newsfacts.fingerprint import pipeline_version, release_fingerprint
+from newsfacts.ids import source_meta_sha256
 from newsfacts.publish.release import (
     CHECKSUMS_FILE,
     dataset_root,
@@ -75,8 +78,10 @@ def select_articles(
 
 
 def is_cached(raw: RawArticle, stored: StoredArticle | None, version: str) -> bool:
-    """True when the state holds this article's result from these bytes and this pipeline."""
+    """True when the state holds this article's result from these bytes, this source
+    metadata and this pipeline."""
     return (stored is not None and stored.raw_sha256 == raw.raw_sha256
+            and stored.meta_sha256 == source_meta_sha256(raw.meta)
             and stored.pipeline_version == version)
 
 
@@ -129,8 +134,8 @@ def save_batch(plan: BuildPlan, result: BatchResult) -> None:
     """Store the per-article results of one processed batch of the plan (one commit)."""
     planned = {r.article_id: r for r in plan.to_process}
     entries = [
-        (aid, planned[aid].source_uri, planned[aid].raw_sha256, plan.pipeline_version,
-         encode_result(part))
+        (aid, planned[aid].source_uri, planned[aid].raw_sha256,
+         source_meta_sha256(planned[aid].meta), plan.pipeline_version, encode_result(part))
         for aid, part in split_by_article(result).items() if aid in planned
     ]
     with BuildState(plan.state_path) as state:

@@ -21,6 +21,7 @@ from newsfacts.extract.events import extract_events
 from newsfacts.extract.nlp import ParsedText, parse_texts
 from newsfacts.extract.quotes import extract_quotes
 from newsfacts.extract.speakers import place_quotes
+from newsfacts.ids import source_meta_sha256
 from newsfacts.ingest.folder import read_folder
 from newsfacts.ingest.source import read_source
 from newsfacts.isolation import needs_isolation, process_isolated
@@ -361,9 +362,13 @@ def _dumps(value: Any) -> str:
 
 
 def input_manifest(items: Sequence[Item]) -> list[dict[str, str | None]]:
-    """Source, id and raw hash of every input, in input order."""
+    """Source, id and raw hash of every input, in input order, and the hash of the source's
+    metadata for an article that has some (a feed entry's title and date are not in the
+    page's bytes: a change to them is a change of input)."""
     return [
-        {"source_uri": i.source_uri, "article_id": i.article_id, "raw_sha256": i.raw_sha256}
+        {"source_uri": i.source_uri, "article_id": i.article_id, "raw_sha256": i.raw_sha256,
+         **({"meta_sha256": source_meta_sha256(i.meta)}
+            if isinstance(i, RawArticle) and i.meta is not None else {})}
         for i in items
     ]
 

@@ -14,7 +14,12 @@ from typing import Literal
 TextFormat = Literal["text", "html"]
 Stage = Literal["ingest", "clean", "extract", "validate"]
 DatePrecision = Literal["day", "month", "year", "unknown"]
-DateSource = Literal["dateline", "text", "page", "metadata", "inferred"]
+DateSource = Literal["dateline", "text", "page", "metadata", "source_metadata", "inferred"]
+# Where a title or author came from: the article's page (its text, the lines cleaning removed
+# around the headline) or the source's record (SourceMeta); a site also from the dateline or
+# the host of the record's URL.
+ValueSource = Literal["page", "source_metadata"]
+SiteSource = Literal["dateline", "page", "source_metadata", "url"]
 EntityType = Literal["PERSON", "ORG", "GPE", "NORP", "LOC"]
 EventStatus = Literal["happened", "planned", "reported intention", "hypothetical"]
 QuoteKind = Literal["direct", "partial", "indirect"]
@@ -89,7 +94,7 @@ class CleanArticle:
 
     `text` starts with the headline when the cleaner found one (`title`); `title_line` is
     that headline's 1-based line number in the page, which places the removed lines
-    (bylines, dates) relative to it.
+    (bylines, dates) relative to it. `meta` is the raw record's SourceMeta, for extraction.
     """
 
     article_id: str
@@ -100,6 +105,7 @@ class CleanArticle:
     language: str | None
     removed: tuple[BoilerplateLine, ...]
     title_line: int | None = None
+    meta: SourceMeta | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,9 +150,12 @@ class Article:
     raw_sha256: str
     url: str | None
     site: str | None
+    site_source: SiteSource | None
     title: str | None
+    title_source: ValueSource | None
     standfirst: str | None
     author: str | None
+    author_source: ValueSource | None
     credit: str | None
     body: str
     language: str | None

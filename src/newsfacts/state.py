@@ -1,12 +1,13 @@
 """The state of incremental builds: one SQLite file holding every article's processed result.
 
 Per article (key `article_id`, itself a hash of the source identity and the raw bytes): its
-source, `raw_sha256`, the `pipeline_version` that processed it (`fingerprint.py`) and its part
-of the BatchResult (article row, boilerplate, rejections, mentions, entity facts, quotes,
-events) as zlib-compressed JSON: each record a JSON array of its fields in dataclass order,
-dates as ISO strings. `runs` logs every finished build (what it published, counts), which is
-what lets an unchanged rerun stop early. Writes commit per call, so a crash loses at most the
-batch being written.
+source, `raw_sha256`, the hash of its source metadata (`meta_sha256`: a feed entry's title
+or date is not in the page's raw bytes), the `pipeline_version` that processed it
+(`fingerprint.py`) and its part of the BatchResult (article row, boilerplate, rejections,
+mentions, entity facts, quotes, events) as zlib-compressed JSON: each record a JSON array
+of its fields in dataclass order, dates as ISO strings. `runs` logs every finished build
+(what it published, counts), which is what lets an unchanged rerun stop early. Writes
+commit per call, so a crash loses at most the batch being written.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from newsfacts import records
 from newsfacts.records import BatchResult
 
 # Bump when the tables or the result encoding change: an older state is then emptied.
-STATE_FORMAT = "1"
+STATE_FORMAT = "2"  # 2: meta_sha256; articles gained *_source columns
 STATE_DIR = ".state"
 STATE_FILE = "newsfacts.sqlite"
 CHUNK = 500  # ids per `IN (...)` query (SQLite allows 32,766 parameters; stay far below)
@@ -38,6 +39,7 @@ create table if not exists articles (
     article_id text primary key,
     source_uri text not null,
     raw_sha256 text not null,
+    meta_sha256 text,
     pipeline_version text not null,
     result blob not null
 );
@@ -62,6 +64,7 @@ class StoredArticle:
 
     raw_sha256: str
     pipeline_version: str
+    meta_sha256: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,15 +111,18 @@ class BuildState:
         self.db.close()
 
     def stored(self) -> dict[str, StoredArticle]:
-        """Every cached article's raw hash and pipeline version, by article id."""
-        rows = self.db.execute("select article_id, raw_sha256, pipeline_version from articles")
-        return {aid: StoredArticle(sha, version) for aid, sha, version in rows}
+        """Every cached article's raw hash, pipeline version and metadata hash, by article id."""
+        rows = self.db.execute(
+            "select article_id, raw_sha256, pipeline_version, meta_sha256 from articles")
+        return {aid: StoredArticle(sha, version, meta) for aid, sha, version, meta in rows}
 
-    def save(self, entries: Iterable[tuple[str, str, str, str, bytes]]) -> None:
-        """Store (article_id, source_uri, raw_sha256, pipeline_version, result) rows; commit."""
+    def save(self, entries: Iterable[tuple[str, str, str, str | None, str, bytes]]) -> None:
+        """Store (article_id, source_uri, raw_sha256, meta_sha256, pipeline_version, result)
+        rows; commit."""
         with self.db:
-            self.db.executemany("insert or replace into articles values (?, ?, ?, ?, ?)",
-                                entries)
+            self.db.executemany(
+                "insert or replace into articles (article_id, source_uri, raw_sha256, "
+                "meta_sha256, pipeline_version, result) values (?, ?, ?, ?, ?, ?)", entries)
 
     def load(self, article_ids: Sequence[str]) -> dict[str, bytes]:
         """The stored results of these articles (those the state has), by article id."""

@@ -70,6 +70,7 @@ def clean_article(raw: RawArticle) -> CleanArticle | Rejection:
         language=detect_language(text),
         removed=removed,
         title_line=title_line,
+        meta=raw.meta,
     )
 
 

@@ -1,4 +1,8 @@
-"""Article-level extraction: headline, standfirst, body, dateline, date, site, word count."""
+"""Article-level extraction: headline, standfirst, body, dateline, date, site, word count.
+
+Values the text gives are weighed against what the source's record says (SourceMeta:
+extract/source_meta.py), and each keeps where it came from.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,13 @@ from newsfacts import __version__
 from newsfacts.extract.dateline import find_dateline
 from newsfacts.extract.page_meta import find_author, find_page_date, find_site, header_lines
 from newsfacts.extract.published_date import extract_published_date
+from newsfacts.extract.source_meta import (
+    choose_author,
+    choose_language,
+    choose_published_date,
+    choose_site,
+    choose_title,
+)
 from newsfacts.records import Article, CleanArticle, Dateline, Rejection
 
 MAX_STANDFIRST_WORDS = 80
@@ -83,20 +94,29 @@ def extract_article(clean: CleanArticle) -> Article | Rejection:
                       f"{MIN_BODY_WORDS}: not an article")
     dateline = find_dateline(body)
     header = header_lines(clean.title_line, clean.removed)
-    author = author or find_author(rest, header)
-    published = extract_published_date(body, dateline, find_page_date(body, header, clean.language))
+    meta = clean.meta
+    title, title_source = choose_title(title, meta)
+    author, author_source = choose_author(author or find_author(rest, header), meta)
+    site, site_source = choose_site(dateline.site if dateline else None,
+                                    find_site(clean.title, clean.removed, None), meta)
+    published = choose_published_date(
+        extract_published_date(body, dateline, find_page_date(body, header, clean.language)),
+        meta)
     return Article(
         article_id=clean.article_id,
         source_uri=clean.source_uri,
         raw_sha256=clean.raw_sha256,
-        url=None,
-        site=find_site(title, clean.removed, dateline.site if dateline else None),
+        url=meta.url if meta else None,
+        site=site,
+        site_source=site_source,
         title=title,
+        title_source=title_source,
         standfirst=standfirst,
         author=author,
+        author_source=author_source,
         credit=dateline.credit if dateline else None,
         body=body,
-        language=clean.language,
+        language=choose_language(clean.language, meta),
         word_count=count_words(body),
         **dateline_columns(dateline),
         published_date=published.date,
