@@ -280,7 +280,8 @@ PHASES: list[tuple[str, str, str]] = [
     ("validate", "newsfacts.pipeline", "validate_tables"),
     ("csv", "newsfacts.publish.csv", "write_csv"),
     ("parquet", "newsfacts.publish.parquet", "write_release_parquet"),
-    ("jsonld", "newsfacts.publish.jsonld", "dataset_graph"),
+    ("jsonld", "newsfacts.publish.jsonld", "dataset_graph"),  # builds the graph (older code)
+    ("jsonld", "newsfacts.publish.jsonld", "write_dataset_jsonld"),  # streams it
     ("changes", "newsfacts.publish.changes", "release_changes"),
     ("plots", "newsfacts.publish.plots", "release_plots"),
     ("frictionless", "newsfacts.publish.datapackage", "check_datapackage"),
@@ -312,7 +313,8 @@ def instrument(phases: dict[str, float]) -> None:
 
     for label, module_name, name in PHASES:
         module = importlib.import_module(module_name)
-        setattr(module, name, wrap(label, getattr(module, name)))
+        if hasattr(module, name):  # --src may name code from before or after a change
+            setattr(module, name, wrap(label, getattr(module, name)))
 
     def sample() -> None:
         while True:
@@ -339,7 +341,7 @@ def step_probe(folder: Path, out: Path, state: Path, batch_size: int) -> dict[st
     from newsfacts.pipeline import run_build
 
     summary = run_build(folder, out, batch_size, state_path=state)
-    order = ["other"] + [label for label, _, _ in PHASES]
+    order = dict.fromkeys(["other"] + [label for label, _, _ in PHASES])
     return {"processed": summary.processed,
             "phases": {k: round(phases[k]) for k in order if k in phases}}
 
