@@ -86,8 +86,8 @@ def ingest_source(source: Source | Path, offline: bool = False) -> list[Item]:
 
 
 def without_texts(items: Sequence[Item]) -> list[Item]:
-    """The items as publishing needs them (ids, raw hashes, rejections), texts dropped: kept,
-    every article's text would stay in memory through the dataset-level steps."""
+    """The items as publishing needs them (ids, raw hashes, rejections), without their texts,
+    which would otherwise stay in memory through every dataset-level step."""
     return [replace(i, text="", meta=None) if isinstance(i, RawArticle) else i for i in items]
 
 
