@@ -1,7 +1,7 @@
 """End to end at scale: the real build beside bare spaCy and an I/O floor, with peak RSS.
 
-Usage: python bench/bench_scale.py [--sizes 1000 10000 100000] [--corpus DIR] [--batch-size N]
-       python bench/bench_scale.py --memory-probe 250 500 1000 --state-from N [...]
+Usage: python bench/bench_scale.py [--sizes 1000 10000 100000] [--corpus DIR] [--keep DIR]
+       python bench/bench_scale.py --memory-probe 100 200 300 --state-from 300 [--src DIR/src]
 
 Corpus: the `.txt` articles of --corpus (default: the dev quotes corpus
 ../shared/eval/quotes/polnear-train, 840 whole news articles, else seeds/), written for each
@@ -367,8 +367,8 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     parser.add_argument("--memory-probe", type=int, nargs="+", metavar="SIZE")
     parser.add_argument("--state-from", type=int, default=1000)
-    parser.add_argument("--src", type=Path, help="run the steps on this source tree instead "
-                        "of src/ (e.g. `git archive REV src | tar -x -C DIR`, then DIR/src)")
+    parser.add_argument("--src", type=Path, help="run the steps on this source tree instead of "
+                        "src/ (`git archive REV src schemas | tar -x -C DIR`, then DIR/src)")
     parser.add_argument("--step", choices=["io", "nlp", "build", "probe"], help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
