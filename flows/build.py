@@ -61,6 +61,8 @@ def build(source: str | Path = "seeds", out: Path = Path("datasets"),
     settings = pipeline.build_settings(spec, batch_size, partition_rows, csv_safe)
     plan = incremental.plan_build(items, out, settings, full_refresh, state)
     batches = process.map(pipeline.make_batches(plan.to_process, batch_size))
+    # Publishing needs ids and hashes, not texts: let the texts go with their batches.
+    items, plan = pipeline.without_texts(items), incremental.without_texts(plan)
     for done in as_completed(batches):  # stored as each batch ends: a retry resumes there
         incremental.save_batch(plan, done.result())
     return publish(items, plan, out, settings, wait_for_lock)

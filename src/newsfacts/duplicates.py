@@ -42,15 +42,16 @@ def word_shingles(body: str, size: int = SHINGLE_WORDS) -> set[str]:
 
 def duplicate_pairs(articles: Sequence[Article]) -> list[tuple[str, str]]:
     """Pairs of article ids (sorted) whose bodies are near-duplicates."""
-    from datasketch import MinHash, MinHashLSH  # imports scipy: ~1 s, only when needed
+    from datasketch import LeanMinHash, MinHash, MinHashLSH  # imports scipy: ~1 s
 
-    shingles = [word_shingles(a.body) for a in articles]
+    # One body's shingles at a time (they are ~15x its size); a signature keeps only its
+    # hash values (LeanMinHash: the same values, without the 2 kB of permutations each).
     signatures = {}
-    for article, grams in zip(articles, shingles, strict=True):
-        if grams:
+    for article in articles:
+        if grams := word_shingles(article.body):
             signature = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme="affine32")
             signature.update_batch([g.encode("utf-8") for g in grams])
-            signatures[article.article_id] = signature
+            signatures[article.article_id] = LeanMinHash(signature)
     if len(signatures) < 2:
         return []
     index = MinHashLSH(threshold=DUPLICATE_JACCARD, num_perm=NUM_PERM)

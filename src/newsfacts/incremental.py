@@ -64,6 +64,12 @@ class BuildPlan:
     unchanged: RunRecord | None = None
 
 
+def without_texts(plan: BuildPlan) -> BuildPlan:
+    """The plan with its articles' texts dropped (what `save_batch` and `finish_build` read
+    of them are ids and hashes)."""
+    return replace(plan, to_process=tuple(pipeline.without_texts(plan.to_process)))
+
+
 def select_articles(
     items: Sequence[pipeline.Item], stored: dict[str, StoredArticle], version: str,
     full_refresh: bool,
@@ -156,6 +162,13 @@ def assemble(items: Sequence[pipeline.Item], stored: dict[str, bytes]) -> BatchR
     ])
 
 
+def assemble_stored(items: Sequence[pipeline.Item], ids: Sequence[str], state_path: Path
+                    ) -> BatchResult:
+    """`assemble` from the state file: every input's result, in input order."""
+    with BuildState(state_path) as state:
+        return assemble(items, state.load(ids))
+
+
 def finish_build(
     items: Sequence[pipeline.Item], plan: BuildPlan, out_root: Path, settings: dict[str, Any],
     wait_for_lock: bool = True,
@@ -167,10 +180,10 @@ def finish_build(
         removed = 0
     else:
         ids = [i.article_id for i in items if isinstance(i, RawArticle)]
-        with BuildState(plan.state_path) as state:
-            result = assemble(items, state.load(ids))
-        summary = pipeline.publish(items, result, out_root, settings,
-                                   wait_for_lock=wait_for_lock)
+        # Handed over without a name here, so that publish can free the records once the
+        # tables are built (the stored blobs are freed on return from assemble_stored).
+        summary = pipeline.publish(items, assemble_stored(items, ids, plan.state_path),
+                                   out_root, settings, wait_for_lock=wait_for_lock)
         with BuildState(plan.state_path) as state:
             removed = state.prune(ids)
     summary = replace(summary, processed=len(plan.to_process), reused=plan.reused,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +84,12 @@ def ingest_source(source: Source | Path, offline: bool = False) -> list[Item]:
     """Every article of a source (or of the folder / file a path names); `offline` reads a
     feed from the raw store only."""
     return read_source(as_source(source), offline)
+
+
+def without_texts(items: Sequence[Item]) -> list[Item]:
+    """The items as publishing needs them (ids, raw hashes, rejections), without their texts,
+    which would otherwise stay in memory through every dataset-level step."""
+    return [replace(i, text="", meta=None) if isinstance(i, RawArticle) else i for i in items]
 
 
 def make_batches(items: Sequence[Item], batch_size: int) -> list[list[Item]]:
@@ -213,20 +219,24 @@ def nlp_rejection(article: Article, exc: Exception) -> Rejection:
 def quarantine_rows(
     table_name: str, table: pa.Table, failing: dict[int, list[Any]]
 ) -> tuple[pa.Table, list[Rejection]]:
-    """Split off the failing rows of a table as Rejections carrying the row itself."""
-    rows = table.to_pylist()
+    """Split off the failing rows of a table as Rejections carrying the row itself (only
+    those rows become Python values: a whole table would take ~10x its Arrow size)."""
+    if not failing:
+        return table, []
+    indices = sorted(failing)
+    rows = table.take(pa.array(indices, type=pa.int64())).to_pylist()
     rejections = [
         Rejection(
-            source_uri=str(rows[i].get("source_uri") or rows[i].get("article_id") or table_name),
-            article_id=rows[i].get("article_id"),
-            raw_sha256=rows[i].get("raw_sha256"),
+            source_uri=str(row.get("source_uri") or row.get("article_id") or table_name),
+            article_id=row.get("article_id"),
+            raw_sha256=row.get("raw_sha256"),
             stage="validate",
-            reason=failures[0].reason,
-            detail="; ".join(f.detail for f in failures),
+            reason=failing[i][0].reason,
+            detail="; ".join(f.detail for f in failing[i]),
             table_name=table_name,
-            row_json=row_to_json(rows[i]),
+            row_json=row_to_json(row),
         )
-        for i, failures in sorted(failing.items())
+        for i, row in zip(indices, rows, strict=True)
     ]
     keep = pa.array([i not in failing for i in range(table.num_rows)], type=pa.bool_())
     return table.filter(keep), rejections
@@ -239,7 +249,10 @@ def drop_orphans(
     """Quarantine rows pointing at a quarantined parent (reason `validate_parent_rejected`)."""
     if not parent_ids or column not in table.column_names:
         return table, []
-    rows = table.to_pylist()
+    orphan = [value in parent_ids for value in table.column(column).to_pylist()]
+    if not any(orphan):
+        return table, []
+    rows = table.filter(pa.array(orphan, type=pa.bool_())).to_pylist()
     rejections = [
         Rejection(
             source_uri=source_of.get(row.get("article_id") or "", row.get("article_id") or ""),
@@ -252,9 +265,8 @@ def drop_orphans(
             row_json=row_to_json(row),
         )
         for row in rows
-        if row[column] in parent_ids
     ]
-    keep = pa.array([row[column] not in parent_ids for row in rows], type=pa.bool_())
+    keep = pa.array([not o for o in orphan], type=pa.bool_())
     return table.filter(keep), rejections
 
 
@@ -288,7 +300,9 @@ def validate_tables(
     dropped: dict[str, set[str]] = {}
 
     for name in (n for n in schemas if n != "rejected"):
-        if name == "dyads":  # derived: count only the events that passed validation
+        if name == "dyads" and result["events"] is not tables["events"]:
+            # derived: count only the events that passed validation (when none failed, the
+            # dyads counted from the same events stand; recounting builds every event again)
             result[name] = dyads_table(result["events"])
         for parent, columns in POINTER_COLUMNS.items():
             for column in columns:
@@ -303,7 +317,7 @@ def validate_tables(
         before = result[name]
         result[name], rejected = quarantine_rows(name, before, report.failing_rows())
         quarantined += rejected
-        if name in PARENT_KEYS:
+        if name in PARENT_KEYS and rejected:
             key = PARENT_KEYS[name]
             dropped[name] = (set(before.column(key).to_pylist())
                              - set(result[name].column(key).to_pylist()))
@@ -337,7 +351,7 @@ def release_writer(tables: dict[str, pa.Table], reports: dict[str, dict[str, Any
     Parquet tables with more than `partition_rows` rows are split by year (publish/parquet.py);
     `csv_safe` makes the CSV text cells spreadsheet-safe (publish/csv.py)."""
     from newsfacts.publish.csv import write_csv
-    from newsfacts.publish.jsonld import dataset_graph, write_jsonld
+    from newsfacts.publish.jsonld import write_dataset_jsonld
     from newsfacts.publish.parquet import write_release_parquet
     from newsfacts.publish.release import kill_point
     from newsfacts.schemas import load_schemas
@@ -347,7 +361,7 @@ def release_writer(tables: dict[str, pa.Table], reports: dict[str, dict[str, Any
             write_csv(table, folder / f"{name}.csv", csv_safe)
         kill_point("data-files")  # test hook: half the data files written
         write_release_parquet(folder, load_schemas(), tables, partition_rows)
-        write_jsonld(dataset_graph(load_schemas(), tables), folder / "newsfacts.jsonld")
+        write_dataset_jsonld(load_schemas(), tables, folder / "newsfacts.jsonld")
         (folder / "validation.json").write_text(
             _dumps({"tables": reports}), encoding="utf-8"
         )
@@ -411,7 +425,10 @@ def publish(
     from newsfacts.publish.release import folder_lock, publish_release
     from newsfacts.schemas import load_schemas
 
-    tables, reports = validate_tables(batch_to_tables(result))
+    tables = batch_to_tables(result)
+    del result  # the records take ~10x the memory of the tables: let them go (the caller
+    # passes the result it assembled without keeping it: incremental.finish_build)
+    tables, reports = validate_tables(tables)
     run_info = {
         "code": code_versions(),
         "settings": settings,
@@ -481,10 +498,13 @@ def run_build(
     settings = build_settings(source, batch_size, partition_rows, csv_safe)
     plan = incremental.plan_build(items, out_root, settings, full_refresh, state_path)
     batches = make_batches(plan.to_process, batch_size)
-    for done, batch in enumerate(batches, start=1):
-        incremental.save_batch(plan, process_batch(batch))
+    # From here only the batches hold texts, and each batch's go once it is processed.
+    items, plan = without_texts(items), incremental.without_texts(plan)
+    total = len(batches)
+    for done in range(1, total + 1):
+        incremental.save_batch(plan, process_batch(batches.pop(0)))
         if on_batch is not None:
-            on_batch(done, len(batches))
+            on_batch(done, total)
     return incremental.finish_build(items, plan, out_root, settings,
                                     wait_for_lock=wait_for_lock)
 

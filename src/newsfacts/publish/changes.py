@@ -30,7 +30,9 @@ def _row_key(row: dict[str, Any], columns: list[str]) -> tuple[Any, ...]:
 
 def table_changes(schema: TableSchema, before: pa.Table | None, after: pa.Table) -> dict[str, Any]:
     """Counts of added, removed and changed rows of one table (`before` None: a new table)."""
-    old_rows = before.to_pylist() if before is not None else []
+    if before is None:
+        return new_table_changes(schema, after)
+    old_rows = before.to_pylist()
     new_rows = after.to_pylist()
     columns = schema.column_names
     result: dict[str, Any] = {"rows_before": len(old_rows), "rows_after": len(new_rows),
@@ -51,6 +53,16 @@ def table_changes(schema: TableSchema, before: pa.Table | None, after: pa.Table)
         changed=sum(1 for k in common if old_by_key[k] != new_by_key[k]),
     )
     return result
+
+
+def new_table_changes(schema: TableSchema, after: pa.Table) -> dict[str, Any]:
+    """`table_changes` against no previous table, counted in Arrow (no row becomes a Python
+    value): every row, or every distinct key, is added."""
+    key = list(schema.primary_key)
+    added = (after.select(key).group_by(key).aggregate([]).num_rows if key
+             else after.num_rows)
+    return {"rows_before": 0, "rows_after": after.num_rows, "key": key, "added": added,
+            "removed": 0, "changed": 0 if key else None}
 
 
 def read_previous(previous: Path, schema: TableSchema) -> pa.Table | None:

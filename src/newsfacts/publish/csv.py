@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,17 +42,32 @@ def spreadsheet_safe(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def table_to_csv(table: pa.Table, csv_safe: bool = False) -> str:
-    """The table as RFC 4180 CSV text; with `csv_safe`, text cells spreadsheet-safe."""
+CSV_SLICE_ROWS = 10_000  # rows turned into Python values at a time: memory stays bounded
+
+
+def csv_lines(table: pa.Table, csv_safe: bool = False) -> Iterator[str]:
+    """The table as RFC 4180 CSV text, the header then one slice of rows at a time; with
+    `csv_safe`, text cells spreadsheet-safe."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(table.column_names)
-    for row in table.to_pylist():
-        writer.writerow([spreadsheet_safe(v) if csv_safe and isinstance(v, str)
-                         else format_cell(v) for v in row.values()])
-    return buffer.getvalue()
+    for batch in table.to_batches(max_chunksize=CSV_SLICE_ROWS):
+        for row in batch.to_pylist():
+            writer.writerow([spreadsheet_safe(v) if csv_safe and isinstance(v, str)
+                             else format_cell(v) for v in row.values()])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def table_to_csv(table: pa.Table, csv_safe: bool = False) -> str:
+    """The table as RFC 4180 CSV text; with `csv_safe`, text cells spreadsheet-safe."""
+    return "".join(csv_lines(table, csv_safe))
 
 
 def write_csv(table: pa.Table, path: Path, csv_safe: bool = False) -> None:
-    """Write the table as CSV to `path`."""
-    path.write_bytes(table_to_csv(table, csv_safe).encode("utf-8"))
+    """Write the table as CSV to `path`, a slice of rows at a time."""
+    with path.open("wb") as file:
+        for text in csv_lines(table, csv_safe):
+            file.write(text.encode("utf-8"))

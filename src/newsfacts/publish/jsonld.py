@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -76,32 +77,49 @@ def entity_node(schema: TableSchema, row: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
+ROW_SLICE = 10_000  # rows turned into Python values at a time: memory stays bounded
+
+
+def table_rows(table: pa.Table) -> Iterator[dict[str, Any]]:
+    """The rows of a table as dicts, converted a slice at a time."""
+    for batch in table.to_batches(max_chunksize=ROW_SLICE):
+        yield from batch.to_pylist()
+
+
 def mentioned_entities(mentions: pa.Table) -> dict[str, list[str]]:
     """Article id -> ids of the entities it mentions, sorted and unique."""
-    pairs = zip(mentions.column("article_id").to_pylist(),
-                mentions.column("entity_id").to_pylist(), strict=True)
     found: dict[str, set[str]] = {}
-    for article_id, entity_id in pairs:
-        found.setdefault(article_id, set()).add(entity_id)
+    for row in table_rows(mentions.select(["article_id", "entity_id"])):
+        found.setdefault(row["article_id"], set()).add(row["entity_id"])
     return {article_id: sorted(ids) for article_id, ids in found.items()}
+
+
+def graph_context(schemas: dict[str, TableSchema]) -> dict[str, Any]:
+    """The inline context of the release graph (articles, entities, quotes, events)."""
+    context: dict[str, Any] = {}
+    for name in ("articles", "entities", "quotes", "events"):
+        context.update(jsonld_context(schemas[name]))
+    return context
+
+
+def graph_nodes(schemas: dict[str, TableSchema], tables: dict[str, pa.Table]
+                ) -> Iterator[dict[str, Any]]:
+    """The nodes of the release graph in order: articles (linked to the entities they
+    mention), entities, quotes, events; made one at a time."""
+    linked = mentioned_entities(tables["mentions"])
+    for row in table_rows(tables["articles"]):
+        node = article_node(schemas["articles"], row)
+        if ids := linked.get(row["article_id"]):
+            node["mentions"] = [{"@id": f"{ENTITY_IRI}{i}"} for i in ids]
+        yield node
+    yield from (entity_node(schemas["entities"], r) for r in table_rows(tables["entities"]))
+    yield from (quote_node(schemas["quotes"], r) for r in table_rows(tables["quotes"]))
+    yield from (event_node(schemas["events"], r) for r in table_rows(tables["events"]))
 
 
 def dataset_graph(schemas: dict[str, TableSchema], tables: dict[str, pa.Table]) -> dict[str, Any]:
     """The JSON-LD document of a release: articles linked to the entities they mention."""
-    context: dict[str, Any] = {}
-    for name in ("articles", "entities", "quotes", "events"):
-        context.update(jsonld_context(schemas[name]))
-    linked = mentioned_entities(tables["mentions"])
-    graph = []
-    for row in tables["articles"].to_pylist():
-        node = article_node(schemas["articles"], row)
-        if ids := linked.get(row["article_id"]):
-            node["mentions"] = [{"@id": f"{ENTITY_IRI}{i}"} for i in ids]
-        graph.append(node)
-    graph += [entity_node(schemas["entities"], row) for row in tables["entities"].to_pylist()]
-    graph += [quote_node(schemas["quotes"], row) for row in tables["quotes"].to_pylist()]
-    graph += [event_node(schemas["events"], row) for row in tables["events"].to_pylist()]
-    return {"@context": context, "@graph": graph}
+    return {"@context": graph_context(schemas), "@graph": list(graph_nodes(schemas, tables))}
 
 
 def entity_refs(ids: list[str]) -> list[dict[str, str]]:
@@ -154,3 +172,18 @@ def write_jsonld(document: dict[str, Any], path: Path) -> None:
     """Write a JSON-LD document as stable, readable UTF-8 JSON."""
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     path.write_bytes(text.encode("utf-8"))
+
+
+def write_dataset_jsonld(schemas: dict[str, TableSchema], tables: dict[str, pa.Table],
+                         path: Path) -> None:
+    """Write the release graph node by node, never holding all of it: the same bytes as
+    `write_jsonld(dataset_graph(schemas, tables), path)`."""
+    head = json.dumps({"@context": graph_context(schemas)}, ensure_ascii=False, indent=2)
+    with path.open("wb") as file:
+        file.write(head.removesuffix("\n}").encode("utf-8") + b',\n  "@graph": [')
+        separator = "\n"
+        for node in graph_nodes(schemas, tables):
+            text = json.dumps(node, ensure_ascii=False, indent=2)
+            file.write((separator + "    " + text.replace("\n", "\n    ")).encode("utf-8"))
+            separator = ",\n"
+        file.write(b"]\n}\n" if separator == "\n" else b"\n  ]\n}\n")
