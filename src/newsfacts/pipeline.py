@@ -87,9 +87,10 @@ def ingest_source(source: Source | Path, offline: bool = False) -> list[Item]:
 
 
 def without_texts(items: Sequence[Item]) -> list[Item]:
-    """The items as publishing needs them (ids, raw hashes, rejections), without their texts,
-    which would otherwise stay in memory through every dataset-level step."""
-    return [replace(i, text="", meta=None) if isinstance(i, RawArticle) else i for i in items]
+    """The items as publishing needs them (ids, raw hashes, source metadata for its hash,
+    rejections), without their texts, which would otherwise stay in memory through every
+    dataset-level step."""
+    return [replace(i, text="") if isinstance(i, RawArticle) else i for i in items]
 
 
 def make_batches(items: Sequence[Item], batch_size: int) -> list[list[Item]]:
