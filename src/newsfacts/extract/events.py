@@ -111,6 +111,12 @@ class Lexicon:
     frame_nouns: frozenset[str]
     statement_nouns: frozenset[str]
     stance_nouns: frozenset[str]
+    stative_passives: frozenset[str]
+    content_nouns: frozenset[str]
+    stance_prefixes: frozenset[str]
+    helper_nouns: frozenset[str]
+    concession_prepositions: frozenset[str]
+    concession_nouns: frozenset[str]
     topics: dict[str, str]
     venue_verbs: dict[str, str]
 
@@ -138,6 +144,12 @@ def lexicon() -> Lexicon:
         frame_nouns=frozenset(data["frame_nouns"]),
         statement_nouns=frozenset(data["statement_nouns"]),
         stance_nouns=frozenset(data["stance_nouns"]),
+        stative_passives=frozenset(data["stative_passives"]),
+        content_nouns=frozenset(data["content_nouns"]),
+        stance_prefixes=frozenset(data["stance_prefixes"]),
+        helper_nouns=frozenset(data["helper_nouns"]),
+        concession_prepositions=frozenset(data["concessions"]["prepositions"]),
+        concession_nouns=frozenset(data["concessions"]["nouns"]),
         topics={word: topic for topic, words in data["topics"].items() for word in words},
         venue_verbs=data["venue_verbs"],
     )
@@ -192,8 +204,20 @@ class Tree:
             if self.token(prep).dep == "agent":
                 word = "by"
             if word in prepositions or (word == "by" and "by" in prepositions):
-                pairs.extend((word, obj) for obj in self.kids(prep, "pobj", "pcomp"))
+                objects = self.kids(prep, "pobj", "pcomp") or self.stranded_object(prep)
+                pairs.extend((word, obj) for obj in objects)
         return pairs
+
+    def stranded_object(self, prep: int) -> list[int]:
+        """The object of a preposition the parser left with none because it made the noun
+        the subject of a following clause ("granted asylum to five officers holed up in
+        ...": "officers" is the subject of "holed"): that subject, if its phrase starts
+        right after the preposition."""
+        if self.kids(prep):
+            return []
+        clauses = self.kids(self.token(prep).head, "advcl", "ccomp", "relcl", "conj")
+        return [t for c in clauses for t in self.kids(c, *SUBJECT_DEPS, "nsubjpass")
+                if self.subtree(t)[0] == prep + 1]
 
 
 def build_tree(parsed: ParsedText, sentence: Sentence, mentions: Sequence[Mention]) -> Tree:
@@ -360,7 +384,7 @@ def subject_of(tree: Tree, verb: int) -> tuple[list[int], bool]:
     """The subject heads of a verb (climbing "agreed to ...") and whether it is a passive agent."""
     j = verb
     for _ in range(6):
-        if subjects := tree.kids(j, *SUBJECT_DEPS):
+        if subjects := tree.kids(j, *SUBJECT_DEPS) or stative_subjects(tree, j):
             if tree.lemma(subjects[0]) in RELATIVE_PRONOUNS and tree.token(j).dep == "relcl":
                 return [h] if (h := tree.head(j)) is not None else [], False
             if (tree.lemma(subjects[0]) in PRONOUNS and tree.token(j).dep == "ccomp"
@@ -371,6 +395,8 @@ def subject_of(tree: Tree, verb: int) -> tuple[list[int], bool]:
             return subjects, False
         if agents := [o for _, o in tree.preposition_objects(j, frozenset({"by"}))]:
             return agents, True
+        if root := verbless_root(tree, j):
+            return root, False
         if tree.token(j).dep in ("xcomp", "advcl", "conj", "acomp") and tree.head(j) is not None:
             j = tree.head(j)  # type: ignore[assignment]
             continue
@@ -379,6 +405,32 @@ def subject_of(tree: Tree, verb: int) -> tuple[list[int], bool]:
             continue
         break
     return [], False
+
+
+def stative_subjects(tree: Tree, verb: int) -> list[int]:
+    """The subject of a stance stated in the passive with no agent ("Israel is opposed to
+    X", "Vietnam is committed to Y": `stative_passives`): the holder of the stance."""
+    if (tree.lemma(verb) not in lexicon().stative_passives or not tree.kids(verb, "auxpass")
+            or tree.preposition_objects(verb, frozenset({"by"}))):
+        return []
+    return tree.kids(verb, "nsubjpass")
+
+
+def verbless_root(tree: Tree, verb: int) -> list[int]:
+    """The subject of a main verb the parser hung on a noun as a modifier ("Doctors from two
+    aid groups donated and delivered goods ...": the sentence's root is "Doctors"): the
+    root noun, when the verb is a modifier within its phrase and it or a conjunct has an
+    object (a modifying participle, "goods donated to Iraq", has none)."""
+    if tree.token(verb).dep != "acl":
+        return []
+    if not any(tree.kids(v, "dobj") for v in [verb, *tree.kids(verb, "conj")]):
+        return []
+    j = verb
+    while (head := tree.head(j)) is not None and tree.token(j).dep in ("acl", "pobj", "prep"):
+        j = head
+    if tree.token(j).dep != "ROOT" or tree.token(j).pos not in ("NOUN", "PROPN"):
+        return []
+    return [j]
 
 
 def issuing_verb(tree: Tree, j: int) -> int | None:
@@ -393,11 +445,16 @@ def issuing_verb(tree: Tree, j: int) -> int | None:
 
 
 def is_verb_argument(tree: Tree, noun: int, verb: int) -> bool:
-    """Whether a noun is the verb's object or the object of one of its prepositions."""
+    """Whether a noun is the verb's object or the object of one of its prepositions, or
+    the of-phrase of its object ("launched ten days of war games")."""
     head = tree.head(noun)
     if head == verb:
         return True
-    return head is not None and tree.token(head).dep == "prep" and tree.head(head) == verb
+    if head is None or tree.token(head).dep != "prep":
+        return False
+    owner = tree.head(head)
+    return owner == verb or (tree.lemma(head) == "of" and owner is not None
+                             and tree.token(owner).dep == "dobj" and tree.head(owner) == verb)
 
 
 def frame_head(tree: Tree, trigger: int) -> int:
@@ -419,7 +476,7 @@ def agent_heads(tree: Tree, trigger: int, verb: int) -> list[int]:
         if agents := [o for _, o in tree.preposition_objects(trigger, frozenset({"by"}))]:
             return agents
         if modifiers := [m for m in tree.kids(trigger, "amod", "compound", "nmod")
-                         if m in tree.mention_at]:
+                         if names_actor(tree, m)]:
             return modifiers
         frame = frame_head(tree, trigger)
         if tree.token(frame).dep in ("nsubj", "nsubjpass") or verb == trigger or \
@@ -429,6 +486,14 @@ def agent_heads(tree: Tree, trigger: int, verb: int) -> list[int]:
     if tree.kids(verb, "nsubjpass") and not subjects:
         return []
     return subjects
+
+
+def names_actor(tree: Tree, modifier: int) -> bool:
+    """Whether a noun's modifier names an entity or a country ("US Predator attacks": the
+    model tags no entity in "US Predator")."""
+    return any(t in tree.mention_at or (tree.token(t).text[:1].isupper()
+                                        and gazetteer.country_of_name(tree.token(t).text))
+               for t in tree.subtree(modifier))
 
 
 def patient_heads(tree: Tree, trigger: int, verb: int, depth: int = 0,
@@ -447,9 +512,11 @@ def patient_heads(tree: Tree, trigger: int, verb: int, depth: int = 0,
         return aimed
     for i in sorted(places):
         heads += tree.kids(i, "dobj", "dative", "iobj")
-        if tree.token(i).pos == "VERB" and not tree.kids(i, *SUBJECT_DEPS):
+        if (tree.token(i).pos == "VERB" and not tree.kids(i, *SUBJECT_DEPS)
+                and not stative_subjects(tree, i)):
             heads += tree.kids(i, "nsubjpass")
-        heads += [o for _, o in tree.preposition_objects(i, prepositions)]
+        heads += [o for p, o in tree.preposition_objects(i, prepositions)
+                  if not (p == "with" and tree.lemma(o) in lexicon().helper_nouns)]
     heads = [h for h in heads if h not in (trigger, frame) and h not in skip
              and tree.lemma(h) not in PRONOUNS]
     heads = [s for h in heads for s in (demanded_party(tree, h) or [h])]
@@ -462,6 +529,8 @@ def patient_heads(tree: Tree, trigger: int, verb: int, depth: int = 0,
         for clause in clauses:
             heads += [s for s in tree.kids(clause, "nsubj", "nsubjpass")
                       if tree.lemma(s) not in PRONOUNS and s not in skip]
+    if not heads:
+        heads = defied_parties(tree, sorted(places))
     if not heads and depth < 3:
         # "offered to hand over to Britain", "staged a strike to demand ...": the content
         # or purpose clause names the recipient.
@@ -473,9 +542,11 @@ def patient_heads(tree: Tree, trigger: int, verb: int, depth: int = 0,
 
 def demanded_party(tree: Tree, noun: int) -> list[int]:
     """The subject of the clause of a demand noun ("insisted on its demands that Burundi's
-    government grant ..."): the party the demand is made on; else nothing."""
+    government grant ...") or of a content noun ("an investigation into allegations that X
+    had ...": `content_nouns`): the party the event is about; else nothing."""
     entries = lexicon().entries.get((tree.lemma(noun), "NOUN"), ())
-    if not any(e.event_type == "DEMAND" for e in entries):
+    if (not any(e.event_type == "DEMAND" for e in entries)
+            and tree.lemma(noun) not in lexicon().content_nouns):
         return []
     return [s for c in tree.kids(noun, "acl", "ccomp")
             if any(tree.lemma(m) == "that" for m in tree.kids(c, "mark"))
@@ -488,6 +559,16 @@ def stance_objects(tree: Tree, tokens: list[int]) -> list[int]:
     return [o for i in tokens for _, noun in tree.preposition_objects(i, frozenset({"in"}))
             if tree.lemma(noun) in lexicon().stance_nouns
             for _, o in tree.preposition_objects(noun, frozenset({"of", "against", "to"}))]
+
+
+def defied_parties(tree: Tree, tokens: list[int]) -> list[int]:
+    """Whom an act with no other recipient defies: X of a "despite pressure from X" phrase
+    of one of the tokens (`concessions` of rules/events.json)."""
+    lex = lexicon()
+    return [o for i in tokens
+            for _, noun in tree.preposition_objects(i, lex.concession_prepositions)
+            if tree.lemma(noun) in lex.concession_nouns
+            for _, o in tree.preposition_objects(noun, frozenset({"from", "by", "of"}))]
 
 
 def phrase_tokens(tree: Tree, head: int, wide: bool) -> list[int]:
@@ -588,9 +669,11 @@ def describe_actor(tree: Tree, heads: list[int], countries: Mapping[str, str | N
     ids: list[str] = []
     found: set[str] = set()
     direct = False
+    heads = [a for h in heads for a in (international_office(tree, h) or [h])]
     for wide in (False, True):
         tokens = sorted({t for h in heads for t in phrase_tokens(tree, h, wide)}
-                        - described_by_apposition(tree, heads, countries))
+                        - described_by_apposition(tree, heads, countries)
+                        - stance_prefixed(tree))
         ids = list(dict.fromkeys(tree.mention_at[t].entity_id for t in tokens
                                  if t in tree.mention_at))
         found = {c for e in ids if (c := countries.get(e))}
@@ -598,6 +681,7 @@ def describe_actor(tree: Tree, heads: list[int], countries: Mapping[str, str | N
                   and tree.token(t).pos in ("PROPN", "ADJ", "NOUN")
                   and tree.token(t).text[:1].isupper()
                   and (c := gazetteer.country_of_name(tree.token(t).text))}
+        found |= split_country_names(tree, tokens)
         if found:
             break
         direct = bool(ids)
@@ -654,6 +738,56 @@ def place_ethnic(actor: Actor, other: Actor, event_type: str, place: str | None)
     if event_type in DOMESTIC_TYPES and other.countries and not other.ethnic:
         return replace(actor, countries=other.countries)
     return actor
+
+
+def stance_prefixed(tree: Tree) -> set[int]:
+    """Tokens of the sentence's names after a stance prefix ("anti-Syria", "pro-Moscow":
+    `stance_prefixes`): what an actor is for or against, not its country."""
+    prefixes = lexicon().stance_prefixes
+    out: set[int] = set()
+    tokens = tree.parsed.tokens
+    for t in range(tree.sentence.first_token + 2, tree.sentence.end_token):
+        if tokens[t - 1].text == "-" and tokens[t - 2].text.lower() in prefixes:
+            mention = tree.mention_at.get(t)
+            out.update(k for k, m in tree.mention_at.items() if m is mention) if mention \
+                else out.add(t)
+    return out
+
+
+def split_country_names(tree: Tree, tokens: list[int]) -> set[str]:
+    """Countries of two-word country names and demonyms the model split or mistyped
+    ("Sierra Leonean": "Sierra" tagged ORG, "Leonean" left out)."""
+    words = set(tokens)
+    pairs = [(t, t + 1) for t in tokens if t + 1 in words
+             and tree.token(t).text[:1].isupper() and tree.token(t + 1).text[:1].isupper()
+             and not (t in tree.mention_at and tree.mention_at[t] is tree.mention_at.get(t + 1))]
+    return {c for a, b in pairs
+            if (c := gazetteer.country_of_name(f"{tree.token(a).text} {tree.token(b).text}"))}
+
+
+def international_office(tree: Tree, head: int) -> list[int]:
+    """The apposition of a person named by an office of an international body ("Kenzo
+    Oshima, the United Nations Emergency Relief Coordinator,"; "X, the UN envoy,"): coders
+    code such officials as the body, not by their nationality. The body's name must hold
+    the office word or modify it ("a member of the UN" is no office)."""
+    for a in tree.kids(head, "appos"):
+        modifiers = [a, *tree.kids(a, "compound")]
+        names = {tree.mention_at[t].text for t in modifiers if t in tree.mention_at
+                 and tree.mention_at[t].entity_type == "ORG"}
+        if any(is_international(name) for name in names):
+            return [a]
+    return []
+
+
+def is_international(name: str) -> bool:
+    """Whether an organisation's name, or its first words ("United Nations Emergency
+    Relief Coordinator"), is a body the gazetteer lists with no country."""
+    words = name.split()
+    for n in range(len(words), 0, -1):
+        found = gazetteer.lookup_organization(" ".join(words[:n]))
+        if found is not None:
+            return found.country is None
+    return False
 
 
 def described_by_apposition(tree: Tree, heads: list[int],
@@ -769,10 +903,12 @@ def event_location(tree: Tree, trigger: int, verb: int, objects: list[int],
     return None
 
 
-def place_in(tree: Tree, i: int) -> str | None:
-    """The entity id of the first place in an in/at/near phrase of token i; a possessive is
-    not where ("at Venezuela's request")."""
-    for _, obj in tree.preposition_objects(i, PLACE_PREPOSITIONS):
+def place_in(tree: Tree, i: int, depth: int = 1) -> str | None:
+    """The entity id of the first place in an in/at/near phrase of token i, or in one of
+    that phrase's own ("killed in an explosion in Beirut"); a possessive is not where ("at
+    Venezuela's request")."""
+    objects = [obj for _, obj in tree.preposition_objects(i, PLACE_PREPOSITIONS)]
+    for obj in objects:
         owners = {t for p in tree.kids(obj, "poss") for t in tree.subtree(p)}
         for t in phrase_tokens(tree, obj, wide=False):
             if t in owners:
@@ -780,6 +916,10 @@ def place_in(tree: Tree, i: int) -> str | None:
             mention = tree.mention_at.get(t)
             if mention and mention.entity_type in PLACE_TYPES:
                 return mention.entity_id
+    if depth:
+        for obj in objects:
+            if place := place_in(tree, obj, depth - 1):
+                return place
     return None
 
 
