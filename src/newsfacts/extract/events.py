@@ -64,6 +64,7 @@ WIDE_PREPOSITIONS = frozenset({"in", "from", "for", "at", "within", "throughout"
 # Clauses whose triggers are events of their own, not parts of the governing event.
 SEPARATE_DEPS = frozenset({"conj", "parataxis"})
 PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "her"})
+OWNER_PRONOUNS = frozenset({"their", "its"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "him", "her", "them",
                       "his", "its", "their", "our"})
@@ -204,18 +205,17 @@ class Tree:
             if self.token(prep).dep == "agent":
                 word = "by"
             if word in prepositions or (word == "by" and "by" in prepositions):
-                objects = self.kids(prep, "pobj", "pcomp") or self.stranded_object(prep)
+                objects = (self.stranded_object(prep)
+                           or self.kids(prep, "pobj", "pcomp"))
                 pairs.extend((word, obj) for obj in objects)
         return pairs
 
     def stranded_object(self, prep: int) -> list[int]:
-        """The object of a preposition the parser left with none because it made the noun
-        the subject of a following clause ("granted asylum to five officers holed up in
-        ...": "officers" is the subject of "holed"): that subject, if its phrase starts
-        right after the preposition."""
-        if self.kids(prep):
-            return []
-        clauses = self.kids(self.token(prep).head, "advcl", "ccomp", "relcl", "conj")
+        """The object of a preposition the parser made the subject of a clause starting
+        right after it ("granted asylum to five officers holed up in ...": "officers" the
+        subject of "holed", a clause of the preposition or of its head)."""
+        clauses = self.kids(prep, "pcomp") or ([] if self.kids(prep) else self.kids(
+            self.token(prep).head, "advcl", "ccomp", "relcl", "conj"))
         return [t for c in clauses for t in self.kids(c, *SUBJECT_DEPS, "nsubjpass")
                 if self.subtree(t)[0] == prep + 1]
 
@@ -393,6 +393,8 @@ def subject_of(tree: Tree, verb: int) -> tuple[list[int], bool]:
                 reporter, _ = subject_of(tree, head)
                 return reporter or subjects, False
             return subjects, False
+        if j != verb and tree.token(verb).dep == "conj" and (shared := tree.kids(j, "nsubjpass")):
+            return shared, False  # "X was indicted by Y and will resign": X resigns
         if agents := [o for _, o in tree.preposition_objects(j, frozenset({"by"}))]:
             return agents, True
         if root := verbless_root(tree, j):
@@ -520,6 +522,8 @@ def patient_heads(tree: Tree, trigger: int, verb: int, depth: int = 0,
     heads = [h for h in heads if h not in (trigger, frame) and h not in skip
              and tree.lemma(h) not in PRONOUNS]
     heads = [s for h in heads for s in (demanded_party(tree, h) or [h])]
+    if not heads and tree.token(trigger).pos == "VERB":
+        heads = shared_objects(tree, trigger, prepositions, skip)
     if not heads:
         # "demanded that the US cancel ...", "reiterated its demand that Israel ease ...":
         # the subject of the content clause, of the trigger or of the verb it is the object of
@@ -538,6 +542,26 @@ def patient_heads(tree: Tree, trigger: int, verb: int, depth: int = 0,
             if clause != trigger and not is_separate_clause(tree, clause):
                 heads += patient_heads(tree, clause, clause, depth + 1, skip)
     return heads
+
+
+BARE_VERB_DEPS = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "advmod", "neg", "cc",
+                            "conj", "punct"})
+
+
+def shared_objects(tree: Tree, verb: int, prepositions: frozenset[str],
+                   skip: frozenset[int]) -> list[int]:
+    """The objects a bare verb (no object or complement of its own) shares with the next
+    conjoined verb of the same subject ("donated and delivered goods to X": donated goods
+    to X; not "refused to deploy troops and urged its citizens ...")."""
+    if any(tree.token(k).dep not in BARE_VERB_DEPS for k in tree.kids(verb)):
+        return []
+    for c in tree.kids(verb, "conj"):
+        if tree.token(c).pos != "VERB" or tree.kids(c, *SUBJECT_DEPS, "nsubjpass"):
+            continue
+        heads = tree.kids(c, "dobj", "dative", "iobj")
+        heads += [o for _, o in tree.preposition_objects(c, prepositions)]
+        return [h for h in heads if h not in skip and tree.lemma(h) not in PRONOUNS]
+    return []
 
 
 def demanded_party(tree: Tree, noun: int) -> list[int]:
@@ -677,11 +701,7 @@ def describe_actor(tree: Tree, heads: list[int], countries: Mapping[str, str | N
         ids = list(dict.fromkeys(tree.mention_at[t].entity_id for t in tokens
                                  if t in tree.mention_at))
         found = {c for e in ids if (c := countries.get(e))}
-        found |= {c for t in tokens if t not in tree.mention_at
-                  and tree.token(t).pos in ("PROPN", "ADJ", "NOUN")
-                  and tree.token(t).text[:1].isupper()
-                  and (c := gazetteer.country_of_name(tree.token(t).text))}
-        found |= split_country_names(tree, tokens)
+        found |= country_words(tree, tokens, countries)
         if found:
             break
         direct = bool(ids)
@@ -690,7 +710,13 @@ def describe_actor(tree: Tree, heads: list[int], countries: Mapping[str, str | N
             ids.append(person.entity_id)  # "he plans to meet ...": the last person named
             if country := countries.get(person.entity_id):
                 found.add(country)
-    first, last = min(tokens), max(tokens)
+    if not found and (owner := possessive_owner(tree, heads, countries, sectors)):
+        ids += [e for e in owner.entity_ids if e not in ids]  # "X said their forces ..."
+        found |= set(owner.countries)
+    # the sentence's final stop hangs on its root: not part of a root noun's phrase
+    spoken = [t for t in tokens if t != tree.sentence.end_token - 1
+              or tree.token(t).dep != "punct"] or tokens
+    first, last = min(spoken), max(spoken)
     start, end = tree.token(first).start, tree.token(last).end
     conjoined = named_conjuncts(tree, heads) > 1
     mentions = [tree.mention_at[t] for t in tokens if t in tree.mention_at]
@@ -752,6 +778,49 @@ def stance_prefixed(tree: Tree) -> set[int]:
             out.update(k for k, m in tree.mention_at.items() if m is mention) if mention \
                 else out.add(t)
     return out
+
+
+def country_words(tree: Tree, tokens: list[int], countries: Mapping[str, str | None]) -> set[str]:
+    """Countries named by capitalised words of the phrase outside any mention, by the first
+    demonym of a person mention with no country (the model's "Bosnian Serbs" PERSON: Serbs
+    of Bosnia, coded by the territory), and by two-word names the model split
+    (`split_country_names`)."""
+    found = set()
+    read: set[str] = set()
+    for t in tokens:
+        token = tree.token(t)
+        if token.pos not in ("PROPN", "ADJ", "NOUN") or not token.text[:1].isupper():
+            continue
+        mention = tree.mention_at.get(t)
+        if mention is None:
+            country = gazetteer.country_of_name(token.text)
+        elif (mention.entity_type == "PERSON" and not countries.get(mention.entity_id)
+              and mention.entity_id not in read):
+            country = gazetteer.country_of_demonym(token.text)
+            if country:
+                read.add(mention.entity_id)
+        else:
+            continue
+        if country:
+            found.add(country)
+    return found | split_country_names(tree, tokens)
+
+
+def possessive_owner(tree: Tree, heads: list[int], countries: Mapping[str, str | None],
+                     sectors: Mapping[str, str | None]) -> Actor | None:
+    """Whom a possessive pronoun of a head stands for in a reported clause ("Bosnian Serbs
+    said their forces had completed ...": the reporting subject), else None."""
+    for h in heads:
+        if not any(tree.lemma(p) in OWNER_PRONOUNS for p in tree.kids(h, "poss")):
+            continue
+        verb = tree.head(h)
+        if verb is None or tree.token(h).dep not in SUBJECT_DEPS | {"nsubjpass"} or \
+                tree.token(verb).dep != "ccomp" or (said := tree.head(verb)) is None:
+            continue
+        reporters = [r for r in subject_of(tree, said)[0] if tree.lemma(r) not in PRONOUNS]
+        if reporters:
+            return describe_actor(tree, reporters, countries, sectors)
+    return None
 
 
 def split_country_names(tree: Tree, tokens: list[int]) -> set[str]:
