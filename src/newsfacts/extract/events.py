@@ -20,8 +20,15 @@ One sentence at a time (`extract_events`):
    domestic event, a side naming only country-less groups ("Moslem fundamentalists"). An
    ethnic group is coded by its territory ("the Albanians of southern Serbia"). The
    recipient may come from a content clause ("demanded that X ..."), a frame noun ("a
-   mediation effort between X and Y"), a stance ("in defiance of X") or, for a threat, its
-   condition ("unless X ..."); an apposition never adds a second actor.
+   mediation effort between X and Y"), a stance ("in defiance of X"), a concession
+   ("despite pressure from X"), a content noun ("allegations that X ...") or, for a threat,
+   its condition ("unless X ..."); an apposition never adds a second actor, and an official
+   of an international body ("X, the UN envoy,") is coded as the body. A stance in the
+   passive ("X is opposed to Y") is X's; "with X's help" names no recipient; a country
+   after "anti-"/"pro-" is not the actor's; "their" in a reported clause is the reporter.
+   Parser slips are mended where the shape is unambiguous: a main verb hung on the root
+   noun, a preposition whose object became the next clause's subject, a bare verb
+   conjoined with one that has the objects.
 3. **Status**: planned ("will", "plans to", "is due to", an "upcoming" meeting), reported
    intention ("promised to", "is ready to", "would"), hypothetical ("may", "if", "unless"),
    else happened; negation separately. Following PLOVER/CAMEO, a cooperative act that is only
