@@ -465,8 +465,8 @@ def test_a_demand_noun_names_the_party_of_its_that_clause() -> None:
 
 def test_argument_word_lists_are_lowercase_lemmas() -> None:
     lists = [RULES["stative_passives"], RULES["stance_prefixes"], RULES["helper_nouns"],
-             RULES["content_nouns"], RULES["concessions"]["prepositions"],
-             RULES["concessions"]["nouns"]]
+             RULES["motion_verbs"], RULES["content_nouns"],
+             RULES["concessions"]["prepositions"], RULES["concessions"]["nouns"]]
     for words in lists:
         assert words and all(w == w.lower().strip() and " " not in w for w in words), words
 
@@ -568,3 +568,12 @@ def test_split_or_mistyped_and_misspelt_country_words_have_their_country() -> No
     assert mistyped.actor2_countries == ("LK",)
     misspelt = only(events_of("Ethopia accused Eritrea of shelling the border."))
     assert (misspelt.actor1_countries, misspelt.actor2_countries) == (("ET",), ("ER",))
+
+
+def test_a_purpose_clause_of_a_motion_verb_happens_at_its_destination() -> None:
+    event = only(events_of("The European Union has sent ten experts to Bosnia to investigate "
+                           "the elections."))
+    # the investigation is placed in Bosnia, so its unnamed object ("the elections") is too
+    assert event.location_entity_id is not None
+    assert (event.event_type, event.actor2_text, event.actor2_countries) == (
+        "INVESTIGATE", "the elections", ("BA",))

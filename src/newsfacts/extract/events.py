@@ -120,6 +120,7 @@ class Lexicon:
     statement_nouns: frozenset[str]
     stance_nouns: frozenset[str]
     stative_passives: frozenset[str]
+    motion_verbs: frozenset[str]
     content_nouns: frozenset[str]
     stance_prefixes: frozenset[str]
     helper_nouns: frozenset[str]
@@ -153,6 +154,7 @@ def lexicon() -> Lexicon:
         statement_nouns=frozenset(data["statement_nouns"]),
         stance_nouns=frozenset(data["stance_nouns"]),
         stative_passives=frozenset(data["stative_passives"]),
+        motion_verbs=frozenset(data["motion_verbs"]),
         content_nouns=frozenset(data["content_nouns"]),
         stance_prefixes=frozenset(data["stance_prefixes"]),
         helper_nouns=frozenset(data["helper_nouns"]),
@@ -974,6 +976,8 @@ def event_location(tree: Tree, trigger: int, verb: int, objects: list[int],
     for i in dict.fromkeys((trigger, *chain, *modifiers, *objects)):
         if place := place_in(tree, i):
             return place
+    if place := destination_of_purpose(tree, chain[-1]):
+        return place
     if tree.token(trigger).pos in ("NOUN", "PROPN"):
         return venue_place(tree, trigger, others)
     return None
@@ -996,6 +1000,21 @@ def place_in(tree: Tree, i: int, depth: int = 1) -> str | None:
         for obj in objects:
             if place := place_in(tree, obj, depth - 1):
                 return place
+    return None
+
+
+def destination_of_purpose(tree: Tree, verb: int) -> str | None:
+    """Where a purpose clause of a motion verb happens: the verb's to/into destination
+    ("sent 21 experts to Bosnia to investigate ...": in Bosnia; `motion_verbs`)."""
+    head = tree.head(verb)
+    if (head is None or tree.token(verb).dep not in ("advcl", "xcomp")
+            or not any(tree.lemma(a) == "to" for a in tree.kids(verb, "aux"))
+            or tree.lemma(head) not in lexicon().motion_verbs):
+        return None
+    for _, obj in tree.preposition_objects(head, frozenset({"to", "into"})):
+        mention = tree.mention_at.get(obj)
+        if mention and mention.entity_type in PLACE_TYPES:
+            return mention.entity_id
     return None
 
 
