@@ -782,10 +782,11 @@ def stance_prefixed(tree: Tree) -> set[int]:
     out: set[int] = set()
     tokens = tree.parsed.tokens
     for t in range(tree.sentence.first_token + 2, tree.sentence.end_token):
-        if tokens[t - 1].text == "-" and tokens[t - 2].text.lower() in prefixes:
-            mention = tree.mention_at.get(t)
-            out.update(k for k, m in tree.mention_at.items() if m is mention) if mention \
-                else out.add(t)
+        if tokens[t - 1].text != "-" or tokens[t - 2].text.lower() not in prefixes:
+            continue
+        out.add(t)
+        if (mention := tree.mention_at.get(t)) is not None:
+            out.update(k for k, m in tree.mention_at.items() if m is mention)
     return out
 
 

@@ -245,15 +245,21 @@ MISSPELT_COUNTRY_SIMILARITY = 0.9
 MISSPELT_COUNTRY_LENGTH = 6
 
 
+@lru_cache(maxsize=1)
+def one_word_country_names() -> tuple[str, ...]:
+    """The country name keys of one word ("ethiopia", "philippines"), sorted."""
+    return tuple(sorted(k for k in country_names() if " " not in k))
+
+
+@lru_cache(maxsize=8192)
 def misspelt_country(name: str) -> str | None:
     """Alpha-2 of the one country a misspelt one-word country name is close to, else None."""
     key = country_key(name)
     if " " in key or len(key) < MISSPELT_COUNTRY_LENGTH or not name[:1].isupper():
         return None
-    names = country_names()
-    close = difflib.get_close_matches(key, [k for k in names if " " not in k], n=3,
+    close = difflib.get_close_matches(key, one_word_country_names(), n=3,
                                       cutoff=MISSPELT_COUNTRY_SIMILARITY)
-    codes = {names[k] for k in close}
+    codes = {country_names()[k] for k in close}
     return codes.pop() if len(codes) == 1 else None
 
 
