@@ -458,3 +458,122 @@ def test_a_demand_noun_names_the_party_of_its_that_clause() -> None:
     event = only(events_of("Bolivia insisted on its demand that Chile return the coastline."))
     assert (event.event_type, event.actor1_countries, event.actor2_countries) == (
         "DEMAND", ("BO",), ("CL",))
+
+
+# ---------------------------------------------------------------- issue events2: arguments
+
+
+def test_argument_word_lists_are_lowercase_lemmas() -> None:
+    lists = [RULES["stative_passives"], RULES["stance_prefixes"], RULES["helper_nouns"],
+             RULES["motion_verbs"], RULES["content_nouns"],
+             RULES["concessions"]["prepositions"], RULES["concessions"]["nouns"]]
+    for words in lists:
+        assert words and all(w == w.lower().strip() and " " not in w for w in words), words
+
+
+def test_a_stance_stated_in_the_passive_is_held_by_its_subject() -> None:
+    opposed = only(events_of("Chile is opposed to Argentine mediation in its border dispute."))
+    assert (opposed.event_type, opposed.actor1_countries, opposed.actor2_countries) == (
+        "REJECT", ("CL",), ("AR",))
+    committed = only(events_of("Vietnam is committed to opening its economy, the minister "
+                               "said."))
+    assert (committed.event_type, committed.actor1_countries) == ("AGREE", ("VN",))
+    determined = only(events_of("Peru is determined to oppose Chilean fishing in its waters."))
+    assert (determined.actor1_countries, determined.actor2_countries) == (("PE",), ("CL",))
+
+
+def test_a_trigger_in_the_of_phrase_of_an_object_takes_the_verbs_subject() -> None:
+    event = only(events_of("Greek and Turkish warships began five days of war games in the "
+                           "Aegean."))
+    assert (event.event_type, event.actor1_countries) == ("COOPERATE", ("GR", "TR"))
+
+
+def test_a_country_after_a_stance_prefix_is_not_the_actors_country() -> None:
+    rebels = only(events_of("Pro-Moscow rebels attacked a convoy."))
+    assert rebels.actor1_countries == ()
+    # nor is it the victim's: the place of the explosion is (nested in-phrase)
+    victim = only(events_of("A pro-Kremlin journalist was attacked in a crowded market in "
+                            "Kiev."))
+    assert victim.actor2_countries == ("UA",)
+
+
+def test_a_helper_is_no_recipient() -> None:
+    for text in ("Kenya will tighten the blockade of Somalia with Ethiopia's help.",
+                 "Kenya will tighten the blockade of Somalia with the support of Ethiopia."):
+        event = only(events_of(text))
+        assert (event.actor1_countries, event.actor2_countries) == (("KE",), ("SO",)), text
+
+
+def test_an_act_despite_pressure_or_warnings_defies_their_source() -> None:
+    pressure = only(events_of("The Zambian minister declined to resign despite pressure from "
+                              "Tanzania."))
+    assert (pressure.event_type, pressure.actor1_countries, pressure.actor2_countries) == (
+        "REJECT", ("ZM",), ("TZ",))
+    warned = only(events_of("The Zambian minister refused to quit despite warnings from the "
+                            "United States."))
+    assert warned.actor2_countries == ("US",)
+
+
+def test_an_allegation_is_about_the_subject_of_its_that_clause() -> None:
+    event = only(events_of("Ghana opened an investigation into allegations that Nigeria had "
+                           "smuggled arms."))
+    assert (event.event_type, event.actor1_countries, event.actor2_countries) == (
+        "INVESTIGATE", ("GH",), ("NG",))
+
+
+def test_conjoined_verbs_share_the_subject_the_parser_hung_on_a_noun_and_the_object() -> None:
+    events = events_of("Nurses from a Norwegian charity donated and delivered medicine to "
+                       "Somali hospitals.")
+    assert [(e.trigger, e.actor1_countries, e.actor2_countries) for e in events] == [
+        ("donated", ("NO",), ("SO",)), ("delivered", ("NO",), ("SO",))]
+    assert events[0].actor1_text == "Nurses from a Norwegian charity"
+
+
+def test_a_passive_subject_is_the_subject_of_a_conjoined_verb() -> None:
+    events = events_of("The Bolivian minister was accused by the opposition of fraud and will "
+                       "resign.")
+    (resign,) = [e for e in events if e.trigger == "resign"]
+    assert resign.actor1_countries == ("BO",)
+
+
+def test_a_modifier_naming_a_country_is_the_actor_of_a_noun_event() -> None:
+    event = only(events_of("US drone attacks killed five militants."))
+    assert event.actor1_countries == ("US",)
+
+
+def test_a_preposition_the_parser_stranded_takes_the_next_clauses_subject() -> None:
+    event = only(events_of("Brazil has granted diplomatic asylum to four Paraguayan army "
+                           "officers holed up in its embassy since the coup."))
+    assert (event.event_type, event.actor1_countries, event.actor2_countries) == (
+        "AID", ("BR",), ("PY",))
+
+
+def test_an_official_of_an_international_body_is_coded_as_the_body() -> None:
+    official = only(events_of("Sergei Lavrov, the OSCE chairman, criticised Georgia."))
+    assert (official.actor1_countries, official.actor2_countries) == ((), ("GE",))
+    minister = only(events_of("Sergei Lavrov criticised Georgia."))
+    assert minister.actor1_countries == ("RU",)
+
+
+def test_a_possessive_pronoun_of_a_reported_clause_is_the_reporter() -> None:
+    event = only(events_of("Croatian Serbs said their militias had completed their withdrawal "
+                           "from the town."))
+    assert (event.event_type, event.actor1_countries) == ("RETREAT", ("HR",))
+
+
+def test_split_or_mistyped_and_misspelt_country_words_have_their_country() -> None:
+    split = only(events_of("Guinean soldiers tortured Sierra Leonean and Liberian refugees."))
+    assert split.actor2_countries == ("LR", "SL")
+    mistyped = only(events_of("Norway condemned Sri Lankan attacks on Tamil civilians."))
+    assert mistyped.actor2_countries == ("LK",)
+    misspelt = only(events_of("Ethopia accused Eritrea of shelling the border."))
+    assert (misspelt.actor1_countries, misspelt.actor2_countries) == (("ET",), ("ER",))
+
+
+def test_a_purpose_clause_of_a_motion_verb_happens_at_its_destination() -> None:
+    event = only(events_of("The European Union has sent ten experts to Bosnia to investigate "
+                           "the elections."))
+    # the investigation is placed in Bosnia, so its unnamed object ("the elections") is too
+    assert event.location_entity_id is not None
+    assert (event.event_type, event.actor2_text, event.actor2_countries) == (
+        "INVESTIGATE", "the elections", ("BA",))
