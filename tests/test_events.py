@@ -13,13 +13,15 @@ import pytest
 from newsfacts.extract.entities import extract_entities
 from newsfacts.extract.entity_merge import merge_entities
 from newsfacts.extract.event_dates import find_time_expressions, resolve_event_date
-from newsfacts.extract.events import extract_events, lexicon, quad_class
+from newsfacts.extract.event_rows import place_events
+from newsfacts.extract.events import extract_events, lexicon, quad_class, reverse_reading
 from newsfacts.extract.nlp import parse_text, parse_texts
 from newsfacts.pipeline import ingest_folder, process_batch
-from newsfacts.records import Article, BatchResult, Entity, EventMatch, Mention
+from newsfacts.records import Article, BatchResult, Entity, Event, EventMatch, Mention
 
 RULES = json.loads(resources.files("newsfacts.rules").joinpath("events.json").read_text("utf-8"))
 TRIGGERS = RULES["triggers"]
+REVERSE_CODES = sorted(RULES["reverse_codes"].items())
 
 
 def events_of(text: str) -> tuple[EventMatch, ...]:
@@ -304,6 +306,53 @@ def test_seed_004_commission_in_moscow_and_every_mention_of_the_call(seed_events
     assert {c.date_text for c in calls} == {"on Monday\xa0evening"}  # a no-break space, as written
     held = [c for c in calls if c.trigger == "meeting"]
     assert held and held[0].location_entity_id is None  # "at Venezuela's request" is no place
+
+
+# ---------------------------------------------------------------- the reverse CAMEO reading
+
+
+@pytest.mark.parametrize(("code", "reverse"), REVERSE_CODES,
+                         ids=[f"{c}-{r}" for c, r in REVERSE_CODES])
+def test_every_reverse_code_reads_the_event_from_actor2(code: str, reverse: str) -> None:
+    """Each entry of `reverse_codes` is a CAMEO code of the lexicon whose reverse maps back
+    (a visit of A to B is B hosting A) and gives the reverse code's Goldstein score."""
+    assert code in RULES["cameo"] and reverse in RULES["cameo"]
+    assert RULES["reverse_codes"][reverse] == code
+    assert quad_class(reverse) == quad_class(code)
+    assert reverse_reading(code, symmetric=False, has_actor2=True) == (
+        reverse, RULES["cameo"][reverse]["goldstein"])
+
+
+def test_the_reverse_reading_of_symmetric_directed_and_one_sided_events() -> None:
+    assert reverse_reading("041", symmetric=True, has_actor2=False) == ("041", 1.0)
+    assert reverse_reading("057", symmetric=True, has_actor2=False) == ("057", 8.0)
+    assert reverse_reading("112", symmetric=False, has_actor2=True) == (None, None)
+    assert reverse_reading("042", symmetric=False, has_actor2=False) == (None, None)
+
+
+@pytest.fixture(scope="module")
+def seed_rows(seed_events) -> dict[str, tuple[Event, ...]]:
+    """Each seed's event rows, placed in their article as the pipeline does."""
+    return {name: place_events(article, events)
+            for name, (article, events) in seed_events.items()}
+
+
+def test_seed_000_planned_visit_to_putin_is_hosted_by_putin(seed_rows) -> None:
+    visits = find(seed_rows["000_c1accda924f0f9d8.txt"], status="planned", cameo_code="042",
+                  actor1_countries=("VE",), actor2_countries=("RU",))
+    assert visits and all("Putin" in (v.actor2_text or "") for v in visits)
+    assert {(v.cameo_reverse_code, v.goldstein, v.goldstein_reverse) for v in visits} == {
+        ("043", 1.9, 2.8)}
+
+
+def test_seed_004_phone_call_is_041_both_ways_and_a_rejection_has_no_reverse(seed_rows) -> None:
+    rows = seed_rows["004_b37bf997956b9fa5.txt"]
+    calls = find(rows, symmetric=True, mode="phone", actor1_countries=("RU", "VE"))
+    assert calls and {(c.cameo_code, c.cameo_reverse_code, c.goldstein_reverse)
+                      for c in calls} == {("041", "041", 1.0)}
+    rejections = find(rows, event_type="REJECT")
+    assert rejections and {(r.cameo_reverse_code, r.goldstein_reverse)
+                           for r in rejections} == {(None, None)}
 
 
 def test_a_pronoun_after_according_to_is_the_person_it_names() -> None:

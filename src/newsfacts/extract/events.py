@@ -111,6 +111,7 @@ class Lexicon:
     version: str
     entries: dict[tuple[str, str], tuple[Entry, ...]]
     goldstein: dict[str, float]
+    reverse_codes: dict[str, str]
     event_types: frozenset[str]
     light_verbs: frozenset[str]
     intent: dict[str, dict[str, str]]
@@ -145,6 +146,7 @@ def lexicon() -> Lexicon:
         version=data["version"],
         entries={k: tuple(sorted(v, key=lambda e: -e.specificity)) for k, v in entries.items()},
         goldstein={code: c["goldstein"] for code, c in data["cameo"].items()},
+        reverse_codes=data["reverse_codes"],
         event_types=frozenset(data["event_types"]),
         light_verbs=frozenset(data["light_verbs"]),
         intent=data["intent"],
@@ -170,6 +172,24 @@ def quad_class(cameo_code: str) -> int:
     4 material conflict (roots 01-04, 05-08, 09-13, 14-20)."""
     root = int(cameo_code[:2])
     return 1 if root <= 4 else 2 if root <= 8 else 3 if root <= 13 else 4
+
+
+def reverse_reading(cameo_code: str, symmetric: bool,
+                    has_actor2: bool) -> tuple[str | None, float | None]:
+    """CAMEO code and Goldstein score of the same event seen from actor2 to actor1.
+
+    A reciprocal record (both sides in actor1) reads the same from either side; a directed
+    one has a reverse only where `reverse_codes` gives one (042 make a visit <-> 043 host a
+    visit) and it names an actor2; else (None, None), as for "A accuses B".
+    """
+    lex = lexicon()
+    if symmetric:
+        code: str | None = cameo_code
+    elif has_actor2:
+        code = lex.reverse_codes.get(cameo_code)
+    else:
+        code = None
+    return (code, lex.goldstein[code]) if code else (None, None)
 
 
 # ---------------------------------------------------------------- the parse as a tree
