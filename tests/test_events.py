@@ -13,13 +13,15 @@ import pytest
 from newsfacts.extract.entities import extract_entities
 from newsfacts.extract.entity_merge import merge_entities
 from newsfacts.extract.event_dates import find_time_expressions, resolve_event_date
-from newsfacts.extract.events import extract_events, lexicon, quad_class
+from newsfacts.extract.event_rows import place_events
+from newsfacts.extract.events import extract_events, lexicon, quad_class, reverse_reading
 from newsfacts.extract.nlp import parse_text, parse_texts
 from newsfacts.pipeline import ingest_folder, process_batch
-from newsfacts.records import Article, BatchResult, Entity, EventMatch, Mention
+from newsfacts.records import Article, BatchResult, Entity, Event, EventMatch, Mention
 
 RULES = json.loads(resources.files("newsfacts.rules").joinpath("events.json").read_text("utf-8"))
 TRIGGERS = RULES["triggers"]
+REVERSE_CODES = sorted(RULES["reverse_codes"].items())
 
 
 def events_of(text: str) -> tuple[EventMatch, ...]:
@@ -306,6 +308,53 @@ def test_seed_004_commission_in_moscow_and_every_mention_of_the_call(seed_events
     assert held and held[0].location_entity_id is None  # "at Venezuela's request" is no place
 
 
+# ---------------------------------------------------------------- the reverse CAMEO reading
+
+
+@pytest.mark.parametrize(("code", "reverse"), REVERSE_CODES,
+                         ids=[f"{c}-{r}" for c, r in REVERSE_CODES])
+def test_every_reverse_code_reads_the_event_from_actor2(code: str, reverse: str) -> None:
+    """Each entry of `reverse_codes` is a CAMEO code of the lexicon whose reverse maps back
+    (a visit of A to B is B hosting A) and gives the reverse code's Goldstein score."""
+    assert code in RULES["cameo"] and reverse in RULES["cameo"]
+    assert RULES["reverse_codes"][reverse] == code
+    assert quad_class(reverse) == quad_class(code)
+    assert reverse_reading(code, symmetric=False, has_actor2=True) == (
+        reverse, RULES["cameo"][reverse]["goldstein"])
+
+
+def test_the_reverse_reading_of_symmetric_directed_and_one_sided_events() -> None:
+    assert reverse_reading("041", symmetric=True, has_actor2=False) == ("041", 1.0)
+    assert reverse_reading("057", symmetric=True, has_actor2=False) == ("057", 8.0)
+    assert reverse_reading("112", symmetric=False, has_actor2=True) == (None, None)
+    assert reverse_reading("042", symmetric=False, has_actor2=False) == (None, None)
+
+
+@pytest.fixture(scope="module")
+def seed_rows(seed_events) -> dict[str, tuple[Event, ...]]:
+    """Each seed's event rows, placed in their article as the pipeline does."""
+    return {name: place_events(article, events)
+            for name, (article, events) in seed_events.items()}
+
+
+def test_seed_000_planned_visit_to_putin_is_hosted_by_putin(seed_rows) -> None:
+    visits = find(seed_rows["000_c1accda924f0f9d8.txt"], status="planned", cameo_code="042",
+                  actor1_countries=("VE",), actor2_countries=("RU",))
+    assert visits and all("Putin" in (v.actor2_text or "") for v in visits)
+    assert {(v.cameo_reverse_code, v.goldstein, v.goldstein_reverse) for v in visits} == {
+        ("043", 1.9, 2.8)}
+
+
+def test_seed_004_phone_call_is_041_both_ways_and_a_rejection_has_no_reverse(seed_rows) -> None:
+    rows = seed_rows["004_b37bf997956b9fa5.txt"]
+    calls = find(rows, symmetric=True, mode="phone", actor1_countries=("RU", "VE"))
+    assert calls and {(c.cameo_code, c.cameo_reverse_code, c.goldstein_reverse)
+                      for c in calls} == {("041", "041", 1.0)}
+    rejections = find(rows, event_type="REJECT")
+    assert rejections and {(r.cameo_reverse_code, r.goldstein_reverse)
+                           for r in rejections} == {(None, None)}
+
+
 def test_a_pronoun_after_according_to_is_the_person_it_names() -> None:
     text = ("Chilean President Gabriel Boric met French President Emmanuel Macron. "
             "According to the Chilean president, he will visit Germany in May.")
@@ -458,3 +507,122 @@ def test_a_demand_noun_names_the_party_of_its_that_clause() -> None:
     event = only(events_of("Bolivia insisted on its demand that Chile return the coastline."))
     assert (event.event_type, event.actor1_countries, event.actor2_countries) == (
         "DEMAND", ("BO",), ("CL",))
+
+
+# ---------------------------------------------------------------- issue events2: arguments
+
+
+def test_argument_word_lists_are_lowercase_lemmas() -> None:
+    lists = [RULES["stative_passives"], RULES["stance_prefixes"], RULES["helper_nouns"],
+             RULES["motion_verbs"], RULES["content_nouns"],
+             RULES["concessions"]["prepositions"], RULES["concessions"]["nouns"]]
+    for words in lists:
+        assert words and all(w == w.lower().strip() and " " not in w for w in words), words
+
+
+def test_a_stance_stated_in_the_passive_is_held_by_its_subject() -> None:
+    opposed = only(events_of("Chile is opposed to Argentine mediation in its border dispute."))
+    assert (opposed.event_type, opposed.actor1_countries, opposed.actor2_countries) == (
+        "REJECT", ("CL",), ("AR",))
+    committed = only(events_of("Vietnam is committed to opening its economy, the minister "
+                               "said."))
+    assert (committed.event_type, committed.actor1_countries) == ("AGREE", ("VN",))
+    determined = only(events_of("Peru is determined to oppose Chilean fishing in its waters."))
+    assert (determined.actor1_countries, determined.actor2_countries) == (("PE",), ("CL",))
+
+
+def test_a_trigger_in_the_of_phrase_of_an_object_takes_the_verbs_subject() -> None:
+    event = only(events_of("Greek and Turkish warships began five days of war games in the "
+                           "Aegean."))
+    assert (event.event_type, event.actor1_countries) == ("COOPERATE", ("GR", "TR"))
+
+
+def test_a_country_after_a_stance_prefix_is_not_the_actors_country() -> None:
+    rebels = only(events_of("Pro-Moscow rebels attacked a convoy."))
+    assert rebels.actor1_countries == ()
+    # nor is it the victim's: the place of the explosion is (nested in-phrase)
+    victim = only(events_of("A pro-Kremlin journalist was attacked in a crowded market in "
+                            "Kiev."))
+    assert victim.actor2_countries == ("UA",)
+
+
+def test_a_helper_is_no_recipient() -> None:
+    for text in ("Kenya will tighten the blockade of Somalia with Ethiopia's help.",
+                 "Kenya will tighten the blockade of Somalia with the support of Ethiopia."):
+        event = only(events_of(text))
+        assert (event.actor1_countries, event.actor2_countries) == (("KE",), ("SO",)), text
+
+
+def test_an_act_despite_pressure_or_warnings_defies_their_source() -> None:
+    pressure = only(events_of("The Zambian minister declined to resign despite pressure from "
+                              "Tanzania."))
+    assert (pressure.event_type, pressure.actor1_countries, pressure.actor2_countries) == (
+        "REJECT", ("ZM",), ("TZ",))
+    warned = only(events_of("The Zambian minister refused to quit despite warnings from the "
+                            "United States."))
+    assert warned.actor2_countries == ("US",)
+
+
+def test_an_allegation_is_about_the_subject_of_its_that_clause() -> None:
+    event = only(events_of("Ghana opened an investigation into allegations that Nigeria had "
+                           "smuggled arms."))
+    assert (event.event_type, event.actor1_countries, event.actor2_countries) == (
+        "INVESTIGATE", ("GH",), ("NG",))
+
+
+def test_conjoined_verbs_share_the_subject_the_parser_hung_on_a_noun_and_the_object() -> None:
+    events = events_of("Nurses from a Norwegian charity donated and delivered medicine to "
+                       "Somali hospitals.")
+    assert [(e.trigger, e.actor1_countries, e.actor2_countries) for e in events] == [
+        ("donated", ("NO",), ("SO",)), ("delivered", ("NO",), ("SO",))]
+    assert events[0].actor1_text == "Nurses from a Norwegian charity"
+
+
+def test_a_passive_subject_is_the_subject_of_a_conjoined_verb() -> None:
+    events = events_of("The Bolivian minister was accused by the opposition of fraud and will "
+                       "resign.")
+    (resign,) = [e for e in events if e.trigger == "resign"]
+    assert resign.actor1_countries == ("BO",)
+
+
+def test_a_modifier_naming_a_country_is_the_actor_of_a_noun_event() -> None:
+    event = only(events_of("US drone attacks killed five militants."))
+    assert event.actor1_countries == ("US",)
+
+
+def test_a_preposition_the_parser_stranded_takes_the_next_clauses_subject() -> None:
+    event = only(events_of("Brazil has granted diplomatic asylum to four Paraguayan army "
+                           "officers holed up in its embassy since the coup."))
+    assert (event.event_type, event.actor1_countries, event.actor2_countries) == (
+        "AID", ("BR",), ("PY",))
+
+
+def test_an_official_of_an_international_body_is_coded_as_the_body() -> None:
+    official = only(events_of("Sergei Lavrov, the OSCE chairman, criticised Georgia."))
+    assert (official.actor1_countries, official.actor2_countries) == ((), ("GE",))
+    minister = only(events_of("Sergei Lavrov criticised Georgia."))
+    assert minister.actor1_countries == ("RU",)
+
+
+def test_a_possessive_pronoun_of_a_reported_clause_is_the_reporter() -> None:
+    event = only(events_of("Croatian Serbs said their militias had completed their withdrawal "
+                           "from the town."))
+    assert (event.event_type, event.actor1_countries) == ("RETREAT", ("HR",))
+
+
+def test_split_or_mistyped_and_misspelt_country_words_have_their_country() -> None:
+    split = only(events_of("Guinean soldiers tortured Sierra Leonean and Liberian refugees."))
+    assert split.actor2_countries == ("LR", "SL")
+    mistyped = only(events_of("Norway condemned Sri Lankan attacks on Tamil civilians."))
+    assert mistyped.actor2_countries == ("LK",)
+    misspelt = only(events_of("Ethopia accused Eritrea of shelling the border."))
+    assert (misspelt.actor1_countries, misspelt.actor2_countries) == (("ET",), ("ER",))
+
+
+def test_a_purpose_clause_of_a_motion_verb_happens_at_its_destination() -> None:
+    event = only(events_of("The European Union has sent ten experts to Bosnia to investigate "
+                           "the elections."))
+    # the investigation is placed in Bosnia, so its unnamed object ("the elections") is too
+    assert event.location_entity_id is not None
+    assert (event.event_type, event.actor2_text, event.actor2_countries) == (
+        "INVESTIGATE", "the elections", ("BA",))

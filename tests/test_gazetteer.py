@@ -357,3 +357,16 @@ def test_split_role_modifier(phrase: str, split: tuple[str | None, str]) -> None
 )
 def test_country_of_person(name: str, country: str | None) -> None:
     assert country_of_person(name) == country
+
+
+@pytest.mark.parametrize(("word", "country"), [
+    ("Ethopia", "ET"),  # misspelt, one close country name
+    ("Phillipines", "PH"),
+    ("Afganistan", "AF"),
+    ("Columbia", None),  # 0.875 to Colombia: below the cutoff (the university, the river)
+    ("Malia", None),  # too short to trust
+    ("Hollande", None),  # a listed person, not Holland
+    ("Kenyatta", None),
+])
+def test_a_misspelt_country_name_is_that_country(word: str, country: str | None) -> None:
+    assert country_of_name(word) == country

@@ -38,6 +38,17 @@ def test_rules_file_is_versioned_and_every_example_matches_its_rule() -> None:
         assert rule.pattern.search(rule.example), rule.rule_id
         assert not rule.pattern.search(HEADLINE), rule.rule_id
         assert not is_headline_candidate(rule.example), rule.rule_id
+    assert set(data["waivable"]) <= set(ids)
+    for key in ("related_heading", "list_heading"):
+        pattern = re.compile(data[key], re.IGNORECASE)
+        assert all(pattern.match(example) for example in data[f"{key}_examples"]), key
+        assert not pattern.match(HEADLINE), key
+
+
+def test_initials_are_not_the_end_of_a_sentence() -> None:
+    assert is_headline_candidate("U.S. Pledges More Funding To Fight AIDS World-Wide")
+    assert is_headline_candidate("W. Kamau Bell Hits the Streets in Oakland")
+    assert not is_headline_candidate("The story is hidden. Are you sure you want to share it")
 
 
 @pytest.mark.parametrize(("line", "expected"), [
@@ -141,3 +152,43 @@ def test_a_name_that_merely_opens_a_news_lead_is_not_the_subject() -> None:
     page = make_page(["Harbour Bridge", f"Harbour Bridge (1932) is a steel arch. {lead}"],
                      [False, True], 1)
     assert opens_lead(page, "Harbour Bridge")
+
+
+TWO_SENTENCES = "Bridge reopens after two years. Drivers return to the harbour crossing"
+REPRINT = "See a sample reprint in PDF format. Order a reprint of this article now"
+BRIDGE_PROSE = [
+    "The harbour bridge reopened to drivers on Tuesday after two years of repairs, and "
+    "the first cars crossed the bridge at dawn.",
+    "Drivers who used the crossing every day said the return saved them an hour, and the "
+    "council said the harbour bridge would stay open through the winter.",
+]
+
+
+def test_a_two_sentence_headline_needs_a_repeat_and_a_body_about_it() -> None:
+    lines = [*MENU, TWO_SENTENCES, "Share", "Jane Doe", TWO_SENTENCES, "Jane Doe",
+             *BRIDGE_PROSE]
+    kept = [False] * (len(lines) - 2) + [True, True]
+    assert find_headline(lines, kept) == len(MENU) + 3
+    once = [*MENU, TWO_SENTENCES, *BRIDGE_PROSE]  # not repeated: refused as two sentences
+    assert find_headline(once, [False] * (len(MENU) + 1) + [True, True]) is None
+    reprint = [*MENU, REPRINT, "Share", REPRINT, *BRIDGE_PROSE]  # repeated, not the topic
+    assert find_headline(reprint, [False] * (len(reprint) - 2) + [True, True]) is None
+
+
+def test_a_two_sentence_headline_is_found_again_in_the_cleaned_text() -> None:
+    lines = [*MENU, TWO_SENTENCES, "Share", "Jane Doe", TWO_SENTENCES, *BRIDGE_PROSE]
+    kept = [False] * (len(lines) - 2) + [True, True]
+    index = find_headline(lines, kept)
+    assert index is not None and lines[index] == TWO_SENTENCES
+    cleaned = [TWO_SENTENCES, *BRIDGE_PROSE]
+    assert find_headline(cleaned, [True] * 3) == 0
+    assert find_headline(cleaned, [False, True, True]) == 0
+
+
+def test_a_line_of_a_pros_and_cons_list_is_not_the_headline() -> None:
+    verdict = ["Pros", "A wider road and a footway on both sides", "Cons", "Expensive",
+               "Still closed to lorries after a storm damaged its northern span"]
+    images = [f"images_{n}" for n in range(40)]  # a gallery between the header and the review
+    lines = [HEADLINE, "Jane Doe", *images, *verdict, *PROSE]
+    kept = [False] * (len(lines) - 3) + [True] * 3  # the classifier kept the last con
+    assert find_headline(lines, kept) == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -27,8 +28,10 @@ from newsfacts.clean.line_features import (
     main_block,
     page_statistics,
     period_match,
+    portable_log1p,
     run_lengths,
     stage2_features,
+    token_counts,
     window_sum,
 )
 from newsfacts.clean.page_scan import IGNORECASE_ASCII
@@ -256,3 +259,13 @@ def test_removal_reasons_from_page_statistics_equal_name_removal_reason(
     stripped = [line.strip() for line in lines]
     assert dominant_cue_reasons(page_statistics(stripped)) == [
         name_removal_reason(line) for line in lines]
+
+
+def test_features_do_not_depend_on_the_cpus_vector_rounding() -> None:
+    """numpy's vectorised log1p/expm1 round differently by CPU: counts come back whole and
+    logs are libm's, so a page is cleaned the same on every machine."""
+    counts = np.arange(0, 5000, dtype=np.float64)
+    logs = portable_log1p(counts)
+    assert logs.tolist() == [math.log1p(c) for c in counts.tolist()]
+    assert np.array_equal(token_counts(logs), counts)
+    assert np.array_equal(token_counts(np.log1p(counts)), counts)

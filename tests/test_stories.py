@@ -18,9 +18,9 @@ def event(event_id: str, article_id: str = "a1", *, kind: str = "CONSULT", mode:
           negated: bool = False) -> Event:
     return Event(
         event_id=event_id, article_id=article_id, story_id="", event_type=kind, cameo_code="042",
-        goldstein=1.9, quad_class=1, mode=mode, status="happened", negated=negated,
-        symmetric=symmetric, actor1_entity_ids=actors1, actor1_countries=countries1,
-        actor1_sectors=(), actor1_text=None, actor2_entity_ids=actors2,
+        goldstein=1.9, cameo_reverse_code="043", goldstein_reverse=2.8, quad_class=1, mode=mode,
+        status="happened", negated=negated, symmetric=symmetric, actor1_entity_ids=actors1,
+        actor1_countries=countries1, actor1_sectors=(), actor1_text=None, actor2_entity_ids=actors2,
         actor2_countries=countries2, actor2_sectors=(), actor2_text=None, event_date=date,
         event_date_precision=precision, date_text=None, date_start=None, date_end=None,
         location_entity_id=None, topics=(), trigger="met", trigger_start=0, trigger_end=3,

@@ -248,7 +248,12 @@ class Quote:
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One row of the `events` table: an EventMatch placed in its article, date resolved."""
+    """One row of the `events` table: an EventMatch placed in its article, date resolved.
+
+    `cameo_reverse_code` / `goldstein_reverse` read the same event from actor2 to actor1
+    (`extract.events.reverse_reading`): 043 host a visit for a 042 visit, the own code for a
+    reciprocal record, None for a directed event CAMEO has no reverse for.
+    """
 
     event_id: str
     article_id: str
@@ -256,6 +261,8 @@ class Event:
     event_type: str
     cameo_code: str
     goldstein: float
+    cameo_reverse_code: str | None
+    goldstein_reverse: float | None
     quad_class: int
     mode: str | None
     status: EventStatus

@@ -9,10 +9,14 @@ follows them (a "By ..." line counts again when no other candidate comes between
 standfirst follows them, the lead defines them ("New Zealand (Maori: ..."), their words come
 back in the body, they are long enough, they are close; and against: cue words of menus, a
 line just under an image (a caption), a line just under another headline-shaped line (a
-standfirst), a line under a "Related stories" heading. Weights and figures: docs/cleaning.md.
+standfirst), a line under a "Related stories" heading or in a review's "Pros" / "Cons" list.
+Weights and figures: docs/cleaning.md.
 
 A two-word line ("New Zealand", "Hermitian matrix") is a headline only when the first body
 lines name it; one longer than `LONG_WORDS` words is more often a standfirst or a caption.
+A line of two sentences ("... i Linekera. Součka je snadné přehlédnout") is one only when the
+body is about it and the page repeats it before the body, its title names it, or it opens a
+cleaned text.
 """
 
 from __future__ import annotations
@@ -50,6 +54,10 @@ STANDFIRST_MIN_WORDS = 8
 # The first body line opens with it ("New Zealand (Maori: Aotearoa) is ..."): an encyclopedia
 # lead names its subject, which is the page's title, however far above the headline is.
 LEAD_BONUS = 2.0
+# A line refused only by a waivable rule (two sentences) needs strong evidence, and the body
+# must be about it: this share of its content words in the first body lines (a repeated
+# "See a sample reprint in PDF format. Order a reprint of this article now" shares none).
+WAIVED_BODY_SHARE = 0.5
 DEFINITION = re.compile(r" \(| (?:is|was|are|were) (?:a|an|the|one)\b")
 BODY_WORDS_WEIGHT = 1.5  # times the share of the line's content words found in the body
 BODY_LINES = 20  # kept lines from the body start that make its vocabulary
@@ -67,6 +75,10 @@ STANDFIRST_RATIO = 0.75
 STANDFIRST_WORDS = 15
 RELATED_PENALTY = 1.0  # a line a few lines under a "Related stories" heading
 RELATED_WINDOW = 8
+# A line in a review's list of pros and cons ("Cons", then "Expensive", "Still no VR support")
+# is a verdict, never the headline, however close to the body the review puts it.
+LIST_PENALTY = 2.0
+LIST_WINDOW = 8
 # A page that starts with its headline: first line, and nothing removed between it and the
 # body. This is what a cleaned text looks like, so cleaning it again finds the same headline.
 TOP_BONUS = 3.0
@@ -165,13 +177,21 @@ def split_site_suffix(line: str) -> tuple[str, str] | None:
     return (headline, match.group("site").strip()) if TOKEN.search(headline) else None
 
 
-def passes_rules(stripped: str) -> bool:
-    """Not too long, no image, no date and no rule of rules/headline.json says otherwise."""
+def passes_rules(stripped: str, waived: frozenset[str] = frozenset()) -> bool:
+    """Not too long, no image, no date and no rule of rules/headline.json (but the `waived`
+    ones) says otherwise."""
     if len(stripped) > MAX_HEADLINE_CHARS or IMAGE_PLACEHOLDER.match(stripped):
         return False
     if has_date(stripped):
         return False
-    return not any(rule.pattern.search(stripped) for rule in not_headline_rules())
+    return not any(rule.pattern.search(stripped) for rule in not_headline_rules()
+                   if rule.rule_id not in waived)
+
+
+@cache
+def waivable_rules() -> frozenset[str]:
+    """The not_headline rules a line may break and still be the headline on strong evidence."""
+    return frozenset(headline_rules()["waivable"])
 
 
 @lru_cache(maxsize=1 << 16)  # asked again for the same lines in every round
@@ -190,6 +210,16 @@ def is_short_candidate(line: str) -> bool:
     stripped = line.strip()
     return (len(TOKEN.findall(stripped)) == SHORT_WORDS and is_headline_shaped(stripped, 2)
             and passes_rules(stripped))
+
+
+@lru_cache(maxsize=1 << 16)  # asked again for the same lines in every round
+def is_waived_candidate(line: str) -> bool:
+    """A headline-shaped line refused only by a waivable rule of rules/headline.json (two
+    sentences: "West Ham hrozí gigantům, okouzlil i Linekera. Součka je snadné přehlédnout"):
+    a headline only on strong evidence (`is_candidate`)."""
+    stripped = line.strip()
+    return (not is_headline_candidate(stripped) and is_headline_like(stripped)
+            and passes_rules(stripped, waivable_rules()))
 
 
 def page_title_keys(lines: list[str]) -> dict[str, int]:
@@ -318,6 +348,19 @@ def is_repeated_nearby(page: Page, index: int) -> bool:
     return any(i != index and line_key(lines[i]) == key for i in nearby)
 
 
+@cache
+def list_heading() -> re.Pattern[str]:
+    """Headings over a review's lists of pros, cons or specs ("Pros", "Cons", "Key specs")."""
+    return re.compile(headline_rules()["list_heading"], re.IGNORECASE)
+
+
+def under_list_heading(lines: list[str], index: int) -> bool:
+    """Whether a "Pros" or "Cons" heading is a few lines above line `index`."""
+    pattern = list_heading()
+    return any(pattern.match(lines[i].strip())
+               for i in range(max(0, index - LIST_WINDOW), index))
+
+
 def under_related_heading(lines: list[str], index: int) -> bool:
     """Whether a "Related stories" heading is a few lines above line `index`."""
     pattern = related_heading()
@@ -361,9 +404,8 @@ def headline_evidence(page: Page, index: int) -> dict[str, float]:
         "cues": -CUE_WEIGHT * max(cue_shares(tokens)),
         "distance": -abs(page.first - index) / DISTANCE_SCALE,
     }
-    words = content_words(line)
-    if words:
-        evidence["body_words"] = BODY_WORDS_WEIGHT * len(words & page.body_words) / len(words)
+    if content_words(line):
+        evidence["body_words"] = BODY_WORDS_WEIGHT * body_word_share(page, line)
     if line_key(line) in page.titled:
         evidence["page_title"] = PAGE_TITLE_BONUS
     if opens_lead(page, line):
@@ -389,9 +431,50 @@ def headline_evidence(page: Page, index: int) -> dict[str, float]:
         evidence["standfirst"] = -STANDFIRST_PENALTY
     if under_related_heading(lines, index):
         evidence["related"] = -RELATED_PENALTY
-    if index == 0 and all(page.kept[1: page.first + 1]) and is_headline_candidate(line):
+    if under_list_heading(lines, index):
+        evidence["pros_cons"] = -LIST_PENALTY
+    if opens_clean_page(page, index) and (is_headline_candidate(line)
+                                          or is_waived_candidate(line)):
         evidence["top"] = TOP_BONUS
     return evidence
+
+
+def opens_clean_page(page: Page, index: int) -> bool:
+    """Whether line `index` is the first line and every line from it to the body is kept:
+    a cleaned text, whose headline comes first."""
+    return index == 0 and all(page.kept[1: page.first + 1])
+
+
+def is_candidate(page: Page, index: int) -> bool:
+    """A line that can be this page's headline: a headline candidate; a two-word line the
+    first body lines name; a line refused only by a waivable rule (two sentences) that the
+    body is about and that is repeated before the body, named by the page title or opens a
+    cleaned text."""
+    line = page.lines[index]
+    if is_headline_candidate(line):
+        return True
+    if is_short_candidate(line):
+        return is_named_in_body(page, line)
+    return is_waived_candidate(line) and about_body_share(page, index) >= WAIVED_BODY_SHARE and (
+        opens_clean_page(page, index) or is_repeated_nearby(page, index)
+        or line_key(line) in page.titled)
+
+
+def about_body_share(page: Page, index: int) -> float:
+    """`body_word_share` of line `index`, the line itself left out of the body: a two-sentence
+    line opening the body (a headline kept in an earlier round) is not about itself."""
+    if index != page.first:
+        return body_word_share(page, page.lines[index])
+    words = content_words(page.lines[index])
+    body = [page.lines[i] for i in range(index + 1, len(page.lines)) if page.kept[i]]
+    vocabulary = frozenset().union(*(content_words(line) for line in body[:BODY_LINES]))
+    return len(words & vocabulary) / len(words) if words else 0.0
+
+
+def body_word_share(page: Page, line: str) -> float:
+    """The share of the line's content words that come back in the first body lines."""
+    words = content_words(line)
+    return len(words & page.body_words) / len(words) if words else 0.0
 
 
 def headline_score(page: Page, index: int) -> float:
@@ -407,15 +490,30 @@ def is_header_line(line: str) -> bool:
         has_date(stripped) or bool(BYLINE.match(stripped)))
 
 
-def body_start(lines: list[str], kept_lines: list[int]) -> int:
-    """The first kept line that can be neither a headline (of any length) nor its header."""
+def body_start(lines: list[str], kept_lines: list[int], titled: dict[str, int]) -> int:
+    """The first kept line that can be neither a headline (of any length) nor its header.
+
+    A two-sentence line counts as body, unless it repeats a line just above or the page
+    title names it: then it may be the headline, kept by an earlier round."""
     return next((i for i in kept_lines
                  if not is_headline_candidate(lines[i]) and not is_short_candidate(lines[i])
-                 and not is_header_line(lines[i])), kept_lines[0])
+                 and not is_header_line(lines[i])
+                 and not (is_waived_candidate(lines[i]) and (
+                     is_repeated_above(lines, i) or line_key(lines[i]) in titled))),
+                kept_lines[0])
 
 
-def make_page(lines: list[str], kept: list[bool], first: int) -> Page:
-    """The page as the scorer sees it (see `Page`)."""
+def is_repeated_above(lines: list[str], index: int) -> bool:
+    """Whether a line of some length occurs a few lines above itself."""
+    key = line_key(lines[index])
+    return word_count(lines[index]) >= MIN_REPEATED_WORDS and any(
+        line_key(lines[i]) == key for i in range(max(0, index - REPEAT_DISTANCE), index))
+
+
+def make_page(lines: list[str], kept: list[bool], first: int,
+              titled: dict[str, int] | None = None) -> Page:
+    """The page as the scorer sees it (see `Page`); `titled`: `page_title_keys(lines)`."""
+    titled = page_title_keys(lines) if titled is None else titled
     body = [lines[i] for i in range(first, len(lines)) if kept[i]][:BODY_LINES]
     words: set[str] = set()
     for line in body:
@@ -426,7 +524,7 @@ def make_page(lines: list[str], kept: list[bool], first: int) -> Page:
     followed = frozenset(i for i in above if is_followed_by_byline_or_date(lines, i))
     bylined = frozenset(i for i in above if is_followed_by_byline(lines, i))
     count = max(len(above), 1)
-    return Page(lines, kept, first, page_title_keys(lines), frozenset(words), head,
+    return Page(lines, kept, first, titled, frozenset(words), head,
                 line_key(lines[first]), frozenset(above), followed, bylined,
                 len(followed) / count, len(bylined) / count)
 
@@ -438,20 +536,21 @@ def find_headline(lines: list[str], kept: list[bool]) -> int | None:
     headline does not move it, so the answer is the same before and after the cleaner
     restores the headline). Candidates are the lines up to it (within MAX_LOOKBACK, or
     anywhere before it when the page title names them), two-word lines only when the first
-    body lines name them; only when none qualifies, the next MAX_LOOKAHEAD kept lines.
+    body lines name them, two-sentence lines only on strong evidence (`is_candidate`); only
+    when none qualifies, the next MAX_LOOKAHEAD kept lines.
     """
     kept_lines = [i for i, k in enumerate(kept) if k]
     if not kept_lines:
         return None
-    first = body_start(lines, kept_lines)
-    page = make_page(lines, kept, first)
+    titled = page_title_keys(lines)
+    first = body_start(lines, kept_lines, titled)
+    page = make_page(lines, kept, first, titled)
     before = {*range(max(0, first - MAX_LOOKBACK), first + 1),
               *(i for i in range(first) if line_key(lines[i]) in page.titled
                 or opens_lead(page, lines[i]))}
     after = [i for i in range(first + 1, len(lines)) if kept[i]][:MAX_LOOKAHEAD]
     for group in (sorted(before), after):
-        candidates = [i for i in group if is_headline_candidate(lines[i])
-                      or (is_short_candidate(lines[i]) and is_named_in_body(page, lines[i]))]
+        candidates = [i for i in group if is_candidate(page, i)]
         if candidates:
             return max(candidates, key=lambda i: (headline_score(page, i), i))
     return None

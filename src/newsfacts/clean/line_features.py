@@ -169,6 +169,23 @@ def cue_table() -> tuple[dict[str, int], np.ndarray]:
     return {word: row for row, word in enumerate(index, start=1)}, rows
 
 
+def portable_log1p(values: np.ndarray) -> np.ndarray:
+    """log1p of each value with the C library's `math.log1p`, as `line_statistics` does.
+
+    numpy's vectorised log1p rounds differently by CPU (its AVX-512 path differs from libm in
+    the last bit), so features, and the token counts read back from them, moved between
+    machines: the same page could be cleaned differently on another computer.
+    """
+    return np.fromiter(map(math.log1p, np.asarray(values, dtype=np.float64).tolist()),
+                       dtype=np.float64, count=len(values))
+
+
+def token_counts(log_tokens: np.ndarray) -> np.ndarray:
+    """The whole token counts behind `log_tokens` (expm1 alone gives 14.999… for 15 on some
+    CPUs, which turned a 15-token line into a short one)."""
+    return np.rint(np.expm1(log_tokens))
+
+
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     """numerator / denominator, 0.0 where the denominator is 0."""
     out = np.zeros(len(numerator))
@@ -276,8 +293,8 @@ def page_statistics(stripped: list[str]) -> np.ndarray:
     separator, image, date, byline, legal, comment_marker = pattern_columns(
         page, np.where(nonempty, first, 0), np.where(nonempty, last, 0))
     return np.column_stack([
-        np.log1p(lengths),
-        np.log1p(n_tokens),
+        portable_log1p(lengths),
+        portable_log1p(n_tokens),
         ends_terminal,
         _ratio(capitalised, n_tokens),
         _ratio(page.per_line((bits & DIGIT) > 0), lengths),
@@ -353,7 +370,7 @@ def template_features(stripped: list[str], base: np.ndarray) -> list[np.ndarray]
     """TEMPLATE_FEATURES of each line: how much its surroundings repeat a short/long pattern."""
     index = {name: i for i, name in enumerate(BASE_FEATURES)}
     n = len(stripped)
-    tokens = np.expm1(base[:, index["log_tokens"]])
+    tokens = token_counts(base[:, index["log_tokens"]])
     terminal = base[:, index["ends_terminal"]] > 0
     prose = terminal & (tokens >= PROSE_TOKENS)
     short_date = (base[:, index["has_date"]] > 0) & (tokens <= SHORT_DATE_TOKENS)
@@ -368,7 +385,7 @@ def template_features(stripped: list[str], base: np.ndarray) -> list[np.ndarray]
         np.fromiter((line.endswith(ELLIPSIS_ENDS) for line in stripped), dtype=np.float64,
                     count=n),
         _ratio(glued, np.maximum(tokens, 1.0)),
-        np.log1p(run_lengths(prose)),
+        portable_log1p(run_lengths(prose)),
         window_sum(turns, TEMPLATE_RADIUS),
         window_sum(short_date.astype(np.float64), TEMPLATE_RADIUS),
         window_sum(base[:, index["is_comment_marker"]], TEMPLATE_RADIUS),
@@ -406,7 +423,7 @@ def window_sum(values: np.ndarray, radius: int) -> np.ndarray:
 def context_features(log_tokens: np.ndarray) -> list[np.ndarray]:
     """Where a line sits in the page and how much prose surrounds it (CONTEXT_FEATURES)."""
     n = len(log_tokens)
-    tokens = np.expm1(log_tokens)
+    tokens = token_counts(log_tokens)
     total = max(tokens.sum(), 1.0)
     cumulative = np.cumsum(tokens) - tokens
     window_tokens = window_sum(tokens, WINDOW)
@@ -427,11 +444,11 @@ def context_features(log_tokens: np.ndarray) -> list[np.ndarray]:
         cumulative / total,
         tokens / max(tokens.max(), 1.0),
         np.full(n, math.log1p(n)),
-        np.log1p(window_tokens),
+        portable_log1p(window_tokens),
         long_nearby,
-        np.log1p(nearest),
-        np.log1p(tokens / median),
-        np.log1p(run_lengths(tokens < SHORT_LINE_TOKENS)),
+        portable_log1p(nearest),
+        portable_log1p(tokens / median),
+        portable_log1p(run_lengths(tokens < SHORT_LINE_TOKENS)),
     ]
 
 
@@ -499,7 +516,7 @@ def main_block(p: np.ndarray, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarra
     positions = np.arange(n)
     inside = (positions >= start) & (positions < end)
     distance = np.where(positions < start, start - positions, positions - end + 1)
-    return inside.astype(np.float64), np.log1p(np.where(inside, 0, distance))
+    return inside.astype(np.float64), portable_log1p(np.where(inside, 0, distance))
 
 
 def stage2_features(features: np.ndarray, p: np.ndarray, lines: list[str]) -> np.ndarray:
@@ -511,7 +528,7 @@ def stage2_features(features: np.ndarray, p: np.ndarray, lines: list[str]) -> np
     cumulative = np.cumsum(p)
     total = max(float(cumulative[-1]), 1e-9) if n else 1e-9
     top = max(float(p.max()), 1e-9) if n else 1e-9
-    tokens = np.expm1(features[:, FEATURE_NAMES.index("log_tokens")])
+    tokens = token_counts(features[:, FEATURE_NAMES.index("log_tokens")])
     kept_share = float((tokens * (p >= 0.5)).sum() / max(tokens.sum(), 1.0))
     columns += [
         (cumulative - p) / total,

@@ -291,6 +291,8 @@ def describe_place(found: Found) -> Found:
     country = country_of_region(name) or country_of_place(name)
     if country is None and (match := COMPASS_PREFIX.match(name)):
         country = country_of_country_name(name[match.end():])
+    if country is None:  # a demonym the model took for a place ("Sri Lankan")
+        country = gazetteer.country_of_demonym(name)
     return replace(found, country=country)
 
 

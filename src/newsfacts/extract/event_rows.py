@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from newsfacts.extract.event_dates import resolve_event_date
+from newsfacts.extract.events import reverse_reading
 from newsfacts.ids import sha256_hex
 from newsfacts.records import Article, Event, EventMatch
 
@@ -16,7 +17,8 @@ def make_event_id(article_id: str, match: EventMatch) -> str:
 
 
 def place_events(article: Article, matches: Sequence[EventMatch]) -> tuple[Event, ...]:
-    """Event rows of one article; `story_id` is set later, across the dataset."""
+    """Event rows of one article; `story_id` is set later, across the dataset. The reverse
+    CAMEO reading comes from each match's final code and actors (meeting references linked)."""
     events: dict[str, Event] = {}
     for m in matches:
         date, precision = (None, "unknown")
@@ -25,9 +27,12 @@ def place_events(article: Article, matches: Sequence[EventMatch]) -> tuple[Event
                 m.date_text, article.published_date, article.published_date_precision,
                 future=m.status == "planned")
         event_id = make_event_id(article.article_id, m)
+        reverse_code, reverse_goldstein = reverse_reading(
+            m.cameo_code, m.symmetric, bool(m.actor2_entity_ids or m.actor2_countries))
         events.setdefault(event_id, Event(
             event_id=event_id, article_id=article.article_id, story_id="",
             event_type=m.event_type, cameo_code=m.cameo_code, goldstein=m.goldstein,
+            cameo_reverse_code=reverse_code, goldstein_reverse=reverse_goldstein,
             quad_class=m.quad_class, mode=m.mode, status=m.status, negated=m.negated,
             symmetric=m.symmetric, actor1_entity_ids=m.actor1_entity_ids,
             actor1_countries=m.actor1_countries, actor1_sectors=m.actor1_sectors,

@@ -20,8 +20,15 @@ One sentence at a time (`extract_events`):
    domestic event, a side naming only country-less groups ("Moslem fundamentalists"). An
    ethnic group is coded by its territory ("the Albanians of southern Serbia"). The
    recipient may come from a content clause ("demanded that X ..."), a frame noun ("a
-   mediation effort between X and Y"), a stance ("in defiance of X") or, for a threat, its
-   condition ("unless X ..."); an apposition never adds a second actor.
+   mediation effort between X and Y"), a stance ("in defiance of X"), a concession
+   ("despite pressure from X"), a content noun ("allegations that X ...") or, for a threat,
+   its condition ("unless X ..."); an apposition never adds a second actor, and an official
+   of an international body ("X, the UN envoy,") is coded as the body. A stance in the
+   passive ("X is opposed to Y") is X's; "with X's help" names no recipient; a country
+   after "anti-"/"pro-" is not the actor's; "their" in a reported clause is the reporter.
+   Parser slips are mended where the shape is unambiguous: a main verb hung on the root
+   noun, a preposition whose object became the next clause's subject, a bare verb
+   conjoined with one that has the objects.
 3. **Status**: planned ("will", "plans to", "is due to", an "upcoming" meeting), reported
    intention ("promised to", "is ready to", "would"), hypothetical ("may", "if", "unless"),
    else happened; negation separately. Following PLOVER/CAMEO, a cooperative act that is only
@@ -64,6 +71,7 @@ WIDE_PREPOSITIONS = frozenset({"in", "from", "for", "at", "within", "throughout"
 # Clauses whose triggers are events of their own, not parts of the governing event.
 SEPARATE_DEPS = frozenset({"conj", "parataxis"})
 PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "her"})
+OWNER_PRONOUNS = frozenset({"their", "its"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "him", "her", "them",
                       "his", "its", "their", "our"})
@@ -103,6 +111,7 @@ class Lexicon:
     version: str
     entries: dict[tuple[str, str], tuple[Entry, ...]]
     goldstein: dict[str, float]
+    reverse_codes: dict[str, str]
     event_types: frozenset[str]
     light_verbs: frozenset[str]
     intent: dict[str, dict[str, str]]
@@ -111,6 +120,13 @@ class Lexicon:
     frame_nouns: frozenset[str]
     statement_nouns: frozenset[str]
     stance_nouns: frozenset[str]
+    stative_passives: frozenset[str]
+    motion_verbs: frozenset[str]
+    content_nouns: frozenset[str]
+    stance_prefixes: frozenset[str]
+    helper_nouns: frozenset[str]
+    concession_prepositions: frozenset[str]
+    concession_nouns: frozenset[str]
     topics: dict[str, str]
     venue_verbs: dict[str, str]
 
@@ -130,6 +146,7 @@ def lexicon() -> Lexicon:
         version=data["version"],
         entries={k: tuple(sorted(v, key=lambda e: -e.specificity)) for k, v in entries.items()},
         goldstein={code: c["goldstein"] for code, c in data["cameo"].items()},
+        reverse_codes=data["reverse_codes"],
         event_types=frozenset(data["event_types"]),
         light_verbs=frozenset(data["light_verbs"]),
         intent=data["intent"],
@@ -138,6 +155,13 @@ def lexicon() -> Lexicon:
         frame_nouns=frozenset(data["frame_nouns"]),
         statement_nouns=frozenset(data["statement_nouns"]),
         stance_nouns=frozenset(data["stance_nouns"]),
+        stative_passives=frozenset(data["stative_passives"]),
+        motion_verbs=frozenset(data["motion_verbs"]),
+        content_nouns=frozenset(data["content_nouns"]),
+        stance_prefixes=frozenset(data["stance_prefixes"]),
+        helper_nouns=frozenset(data["helper_nouns"]),
+        concession_prepositions=frozenset(data["concessions"]["prepositions"]),
+        concession_nouns=frozenset(data["concessions"]["nouns"]),
         topics={word: topic for topic, words in data["topics"].items() for word in words},
         venue_verbs=data["venue_verbs"],
     )
@@ -148,6 +172,24 @@ def quad_class(cameo_code: str) -> int:
     4 material conflict (roots 01-04, 05-08, 09-13, 14-20)."""
     root = int(cameo_code[:2])
     return 1 if root <= 4 else 2 if root <= 8 else 3 if root <= 13 else 4
+
+
+def reverse_reading(cameo_code: str, symmetric: bool,
+                    has_actor2: bool) -> tuple[str | None, float | None]:
+    """CAMEO code and Goldstein score of the same event seen from actor2 to actor1.
+
+    A reciprocal record (both sides in actor1) reads the same from either side; a directed
+    one has a reverse only where `reverse_codes` gives one (042 make a visit <-> 043 host a
+    visit) and it names an actor2; else (None, None), as for "A accuses B".
+    """
+    lex = lexicon()
+    if symmetric:
+        code: str | None = cameo_code
+    elif has_actor2:
+        code = lex.reverse_codes.get(cameo_code)
+    else:
+        code = None
+    return (code, lex.goldstein[code]) if code else (None, None)
 
 
 # ---------------------------------------------------------------- the parse as a tree
@@ -192,8 +234,19 @@ class Tree:
             if self.token(prep).dep == "agent":
                 word = "by"
             if word in prepositions or (word == "by" and "by" in prepositions):
-                pairs.extend((word, obj) for obj in self.kids(prep, "pobj", "pcomp"))
+                objects = (self.stranded_object(prep)
+                           or self.kids(prep, "pobj", "pcomp"))
+                pairs.extend((word, obj) for obj in objects)
         return pairs
+
+    def stranded_object(self, prep: int) -> list[int]:
+        """The object of a preposition the parser made the subject of a clause starting
+        right after it ("granted asylum to five officers holed up in ...": "officers" the
+        subject of "holed", a clause of the preposition or of its head)."""
+        clauses = self.kids(prep, "pcomp") or ([] if self.kids(prep) else self.kids(
+            self.token(prep).head, "advcl", "ccomp", "relcl", "conj"))
+        return [t for c in clauses for t in self.kids(c, *SUBJECT_DEPS, "nsubjpass")
+                if self.subtree(t)[0] == prep + 1]
 
 
 def build_tree(parsed: ParsedText, sentence: Sentence, mentions: Sequence[Mention]) -> Tree:
@@ -360,7 +413,7 @@ def subject_of(tree: Tree, verb: int) -> tuple[list[int], bool]:
     """The subject heads of a verb (climbing "agreed to ...") and whether it is a passive agent."""
     j = verb
     for _ in range(6):
-        if subjects := tree.kids(j, *SUBJECT_DEPS):
+        if subjects := tree.kids(j, *SUBJECT_DEPS) or stative_subjects(tree, j):
             if tree.lemma(subjects[0]) in RELATIVE_PRONOUNS and tree.token(j).dep == "relcl":
                 return [h] if (h := tree.head(j)) is not None else [], False
             if (tree.lemma(subjects[0]) in PRONOUNS and tree.token(j).dep == "ccomp"
@@ -369,8 +422,12 @@ def subject_of(tree: Tree, verb: int) -> tuple[list[int], bool]:
                 reporter, _ = subject_of(tree, head)
                 return reporter or subjects, False
             return subjects, False
+        if j != verb and tree.token(verb).dep == "conj" and (shared := tree.kids(j, "nsubjpass")):
+            return shared, False  # "X was indicted by Y and will resign": X resigns
         if agents := [o for _, o in tree.preposition_objects(j, frozenset({"by"}))]:
             return agents, True
+        if root := verbless_root(tree, j):
+            return root, False
         if tree.token(j).dep in ("xcomp", "advcl", "conj", "acomp") and tree.head(j) is not None:
             j = tree.head(j)  # type: ignore[assignment]
             continue
@@ -379,6 +436,32 @@ def subject_of(tree: Tree, verb: int) -> tuple[list[int], bool]:
             continue
         break
     return [], False
+
+
+def stative_subjects(tree: Tree, verb: int) -> list[int]:
+    """The subject of a stance stated in the passive with no agent ("Israel is opposed to
+    X", "Vietnam is committed to Y": `stative_passives`): the holder of the stance."""
+    if (tree.lemma(verb) not in lexicon().stative_passives or not tree.kids(verb, "auxpass")
+            or tree.preposition_objects(verb, frozenset({"by"}))):
+        return []
+    return tree.kids(verb, "nsubjpass")
+
+
+def verbless_root(tree: Tree, verb: int) -> list[int]:
+    """The subject of a main verb the parser hung on a noun as a modifier ("Doctors from two
+    aid groups donated and delivered goods ...": the sentence's root is "Doctors"): the
+    root noun, when the verb is a modifier within its phrase and it or a conjunct has an
+    object (a modifying participle, "goods donated to Iraq", has none)."""
+    if tree.token(verb).dep != "acl":
+        return []
+    if not any(tree.kids(v, "dobj") for v in [verb, *tree.kids(verb, "conj")]):
+        return []
+    j = verb
+    while (head := tree.head(j)) is not None and tree.token(j).dep in ("acl", "pobj", "prep"):
+        j = head
+    if tree.token(j).dep != "ROOT" or tree.token(j).pos not in ("NOUN", "PROPN"):
+        return []
+    return [j]
 
 
 def issuing_verb(tree: Tree, j: int) -> int | None:
@@ -393,11 +476,16 @@ def issuing_verb(tree: Tree, j: int) -> int | None:
 
 
 def is_verb_argument(tree: Tree, noun: int, verb: int) -> bool:
-    """Whether a noun is the verb's object or the object of one of its prepositions."""
+    """Whether a noun is the verb's object or the object of one of its prepositions, or
+    the of-phrase of its object ("launched ten days of war games")."""
     head = tree.head(noun)
     if head == verb:
         return True
-    return head is not None and tree.token(head).dep == "prep" and tree.head(head) == verb
+    if head is None or tree.token(head).dep != "prep":
+        return False
+    owner = tree.head(head)
+    return owner == verb or (tree.lemma(head) == "of" and owner is not None
+                             and tree.token(owner).dep == "dobj" and tree.head(owner) == verb)
 
 
 def frame_head(tree: Tree, trigger: int) -> int:
@@ -419,7 +507,7 @@ def agent_heads(tree: Tree, trigger: int, verb: int) -> list[int]:
         if agents := [o for _, o in tree.preposition_objects(trigger, frozenset({"by"}))]:
             return agents
         if modifiers := [m for m in tree.kids(trigger, "amod", "compound", "nmod")
-                         if m in tree.mention_at]:
+                         if names_actor(tree, m)]:
             return modifiers
         frame = frame_head(tree, trigger)
         if tree.token(frame).dep in ("nsubj", "nsubjpass") or verb == trigger or \
@@ -429,6 +517,14 @@ def agent_heads(tree: Tree, trigger: int, verb: int) -> list[int]:
     if tree.kids(verb, "nsubjpass") and not subjects:
         return []
     return subjects
+
+
+def names_actor(tree: Tree, modifier: int) -> bool:
+    """Whether a noun's modifier names an entity or a country ("US Predator attacks": the
+    model tags no entity in "US Predator")."""
+    return any(t in tree.mention_at or (tree.token(t).text[:1].isupper()
+                                        and gazetteer.country_of_name(tree.token(t).text))
+               for t in tree.subtree(modifier))
 
 
 def patient_heads(tree: Tree, trigger: int, verb: int, depth: int = 0,
@@ -447,12 +543,16 @@ def patient_heads(tree: Tree, trigger: int, verb: int, depth: int = 0,
         return aimed
     for i in sorted(places):
         heads += tree.kids(i, "dobj", "dative", "iobj")
-        if tree.token(i).pos == "VERB" and not tree.kids(i, *SUBJECT_DEPS):
+        if (tree.token(i).pos == "VERB" and not tree.kids(i, *SUBJECT_DEPS)
+                and not stative_subjects(tree, i)):
             heads += tree.kids(i, "nsubjpass")
-        heads += [o for _, o in tree.preposition_objects(i, prepositions)]
+        heads += [o for p, o in tree.preposition_objects(i, prepositions)
+                  if not (p == "with" and tree.lemma(o) in lexicon().helper_nouns)]
     heads = [h for h in heads if h not in (trigger, frame) and h not in skip
              and tree.lemma(h) not in PRONOUNS]
     heads = [s for h in heads for s in (demanded_party(tree, h) or [h])]
+    if not heads and tree.token(trigger).pos == "VERB":
+        heads = shared_objects(tree, trigger, prepositions, skip)
     if not heads:
         # "demanded that the US cancel ...", "reiterated its demand that Israel ease ...":
         # the subject of the content clause, of the trigger or of the verb it is the object of
@@ -462,6 +562,8 @@ def patient_heads(tree: Tree, trigger: int, verb: int, depth: int = 0,
         for clause in clauses:
             heads += [s for s in tree.kids(clause, "nsubj", "nsubjpass")
                       if tree.lemma(s) not in PRONOUNS and s not in skip]
+    if not heads:
+        heads = defied_parties(tree, sorted(places))
     if not heads and depth < 3:
         # "offered to hand over to Britain", "staged a strike to demand ...": the content
         # or purpose clause names the recipient.
@@ -471,11 +573,33 @@ def patient_heads(tree: Tree, trigger: int, verb: int, depth: int = 0,
     return heads
 
 
+BARE_VERB_DEPS = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "advmod", "neg", "cc",
+                            "conj", "punct"})
+
+
+def shared_objects(tree: Tree, verb: int, prepositions: frozenset[str],
+                   skip: frozenset[int]) -> list[int]:
+    """The objects a bare verb (no object or complement of its own) shares with the next
+    conjoined verb of the same subject ("donated and delivered goods to X": donated goods
+    to X; not "refused to deploy troops and urged its citizens ...")."""
+    if any(tree.token(k).dep not in BARE_VERB_DEPS for k in tree.kids(verb)):
+        return []
+    for c in tree.kids(verb, "conj"):
+        if tree.token(c).pos != "VERB" or tree.kids(c, *SUBJECT_DEPS, "nsubjpass"):
+            continue
+        heads = tree.kids(c, "dobj", "dative", "iobj")
+        heads += [o for _, o in tree.preposition_objects(c, prepositions)]
+        return [h for h in heads if h not in skip and tree.lemma(h) not in PRONOUNS]
+    return []
+
+
 def demanded_party(tree: Tree, noun: int) -> list[int]:
     """The subject of the clause of a demand noun ("insisted on its demands that Burundi's
-    government grant ..."): the party the demand is made on; else nothing."""
+    government grant ...") or of a content noun ("an investigation into allegations that X
+    had ...": `content_nouns`): the party the event is about; else nothing."""
     entries = lexicon().entries.get((tree.lemma(noun), "NOUN"), ())
-    if not any(e.event_type == "DEMAND" for e in entries):
+    if (not any(e.event_type == "DEMAND" for e in entries)
+            and tree.lemma(noun) not in lexicon().content_nouns):
         return []
     return [s for c in tree.kids(noun, "acl", "ccomp")
             if any(tree.lemma(m) == "that" for m in tree.kids(c, "mark"))
@@ -488,6 +612,16 @@ def stance_objects(tree: Tree, tokens: list[int]) -> list[int]:
     return [o for i in tokens for _, noun in tree.preposition_objects(i, frozenset({"in"}))
             if tree.lemma(noun) in lexicon().stance_nouns
             for _, o in tree.preposition_objects(noun, frozenset({"of", "against", "to"}))]
+
+
+def defied_parties(tree: Tree, tokens: list[int]) -> list[int]:
+    """Whom an act with no other recipient defies: X of a "despite pressure from X" phrase
+    of one of the tokens (`concessions` of rules/events.json)."""
+    lex = lexicon()
+    return [o for i in tokens
+            for _, noun in tree.preposition_objects(i, lex.concession_prepositions)
+            if tree.lemma(noun) in lex.concession_nouns
+            for _, o in tree.preposition_objects(noun, frozenset({"from", "by", "of"}))]
 
 
 def phrase_tokens(tree: Tree, head: int, wide: bool) -> list[int]:
@@ -588,16 +722,15 @@ def describe_actor(tree: Tree, heads: list[int], countries: Mapping[str, str | N
     ids: list[str] = []
     found: set[str] = set()
     direct = False
+    heads = [a for h in heads for a in (international_office(tree, h) or [h])]
     for wide in (False, True):
         tokens = sorted({t for h in heads for t in phrase_tokens(tree, h, wide)}
-                        - described_by_apposition(tree, heads, countries))
+                        - described_by_apposition(tree, heads, countries)
+                        - stance_prefixed(tree))
         ids = list(dict.fromkeys(tree.mention_at[t].entity_id for t in tokens
                                  if t in tree.mention_at))
         found = {c for e in ids if (c := countries.get(e))}
-        found |= {c for t in tokens if t not in tree.mention_at
-                  and tree.token(t).pos in ("PROPN", "ADJ", "NOUN")
-                  and tree.token(t).text[:1].isupper()
-                  and (c := gazetteer.country_of_name(tree.token(t).text))}
+        found |= country_words(tree, tokens, countries)
         if found:
             break
         direct = bool(ids)
@@ -606,7 +739,13 @@ def describe_actor(tree: Tree, heads: list[int], countries: Mapping[str, str | N
             ids.append(person.entity_id)  # "he plans to meet ...": the last person named
             if country := countries.get(person.entity_id):
                 found.add(country)
-    first, last = min(tokens), max(tokens)
+    if not found and (owner := possessive_owner(tree, heads, countries, sectors)):
+        ids += [e for e in owner.entity_ids if e not in ids]  # "X said their forces ..."
+        found |= set(owner.countries)
+    # the sentence's final stop hangs on its root: not part of a root noun's phrase
+    spoken = [t for t in tokens if t != tree.sentence.end_token - 1
+              or tree.token(t).dep != "punct"] or tokens
+    first, last = min(spoken), max(spoken)
     start, end = tree.token(first).start, tree.token(last).end
     conjoined = named_conjuncts(tree, heads) > 1
     mentions = [tree.mention_at[t] for t in tokens if t in tree.mention_at]
@@ -654,6 +793,100 @@ def place_ethnic(actor: Actor, other: Actor, event_type: str, place: str | None)
     if event_type in DOMESTIC_TYPES and other.countries and not other.ethnic:
         return replace(actor, countries=other.countries)
     return actor
+
+
+def stance_prefixed(tree: Tree) -> set[int]:
+    """Tokens of the sentence's names after a stance prefix ("anti-Syria", "pro-Moscow":
+    `stance_prefixes`): what an actor is for or against, not its country."""
+    prefixes = lexicon().stance_prefixes
+    out: set[int] = set()
+    tokens = tree.parsed.tokens
+    for t in range(tree.sentence.first_token + 2, tree.sentence.end_token):
+        if tokens[t - 1].text != "-" or tokens[t - 2].text.lower() not in prefixes:
+            continue
+        out.add(t)
+        if (mention := tree.mention_at.get(t)) is not None:
+            out.update(k for k, m in tree.mention_at.items() if m is mention)
+    return out
+
+
+def country_words(tree: Tree, tokens: list[int], countries: Mapping[str, str | None]) -> set[str]:
+    """Countries named by capitalised words of the phrase outside any mention, by the first
+    demonym of a person mention with no country (the model's "Bosnian Serbs" PERSON: Serbs
+    of Bosnia, coded by the territory), and by two-word names the model split
+    (`split_country_names`)."""
+    found = set()
+    read: set[str] = set()
+    for t in tokens:
+        token = tree.token(t)
+        if token.pos not in ("PROPN", "ADJ", "NOUN") or not token.text[:1].isupper():
+            continue
+        mention = tree.mention_at.get(t)
+        if mention is None:
+            country = gazetteer.country_of_name(token.text)
+        elif (mention.entity_type == "PERSON" and not countries.get(mention.entity_id)
+              and mention.entity_id not in read):
+            country = gazetteer.country_of_demonym(token.text)
+            if country:
+                read.add(mention.entity_id)
+        else:
+            continue
+        if country:
+            found.add(country)
+    return found | split_country_names(tree, tokens)
+
+
+def possessive_owner(tree: Tree, heads: list[int], countries: Mapping[str, str | None],
+                     sectors: Mapping[str, str | None]) -> Actor | None:
+    """Whom a possessive pronoun of a head stands for in a reported clause ("Bosnian Serbs
+    said their forces had completed ...": the reporting subject), else None."""
+    for h in heads:
+        if not any(tree.lemma(p) in OWNER_PRONOUNS for p in tree.kids(h, "poss")):
+            continue
+        verb = tree.head(h)
+        if verb is None or tree.token(h).dep not in SUBJECT_DEPS | {"nsubjpass"} or \
+                tree.token(verb).dep != "ccomp" or (said := tree.head(verb)) is None:
+            continue
+        reporters = [r for r in subject_of(tree, said)[0] if tree.lemma(r) not in PRONOUNS]
+        if reporters:
+            return describe_actor(tree, reporters, countries, sectors)
+    return None
+
+
+def split_country_names(tree: Tree, tokens: list[int]) -> set[str]:
+    """Countries of two-word country names and demonyms the model split or mistyped
+    ("Sierra Leonean": "Sierra" tagged ORG, "Leonean" left out)."""
+    words = set(tokens)
+    pairs = [(t, t + 1) for t in tokens if t + 1 in words
+             and tree.token(t).text[:1].isupper() and tree.token(t + 1).text[:1].isupper()
+             and not (t in tree.mention_at and tree.mention_at[t] is tree.mention_at.get(t + 1))]
+    return {c for a, b in pairs
+            if (c := gazetteer.country_of_name(f"{tree.token(a).text} {tree.token(b).text}"))}
+
+
+def international_office(tree: Tree, head: int) -> list[int]:
+    """The apposition of a person named by an office of an international body ("Kenzo
+    Oshima, the United Nations Emergency Relief Coordinator,"; "X, the UN envoy,"): coders
+    code such officials as the body, not by their nationality. The body's name must hold
+    the office word or modify it ("a member of the UN" is no office)."""
+    for a in tree.kids(head, "appos"):
+        modifiers = [a, *tree.kids(a, "compound")]
+        names = {tree.mention_at[t].text for t in modifiers if t in tree.mention_at
+                 and tree.mention_at[t].entity_type == "ORG"}
+        if any(is_international(name) for name in names):
+            return [a]
+    return []
+
+
+def is_international(name: str) -> bool:
+    """Whether an organisation's name, or its first words ("United Nations Emergency
+    Relief Coordinator"), is a body the gazetteer lists with no country."""
+    words = name.split()
+    for n in range(len(words), 0, -1):
+        found = gazetteer.lookup_organization(" ".join(words[:n]))
+        if found is not None:
+            return found.country is None
+    return False
 
 
 def described_by_apposition(tree: Tree, heads: list[int],
@@ -764,15 +997,19 @@ def event_location(tree: Tree, trigger: int, verb: int, objects: list[int],
     for i in dict.fromkeys((trigger, *chain, *modifiers, *objects)):
         if place := place_in(tree, i):
             return place
+    if place := destination_of_purpose(tree, chain[-1]):
+        return place
     if tree.token(trigger).pos in ("NOUN", "PROPN"):
         return venue_place(tree, trigger, others)
     return None
 
 
-def place_in(tree: Tree, i: int) -> str | None:
-    """The entity id of the first place in an in/at/near phrase of token i; a possessive is
-    not where ("at Venezuela's request")."""
-    for _, obj in tree.preposition_objects(i, PLACE_PREPOSITIONS):
+def place_in(tree: Tree, i: int, depth: int = 1) -> str | None:
+    """The entity id of the first place in an in/at/near phrase of token i, or in one of
+    that phrase's own ("killed in an explosion in Beirut"); a possessive is not where ("at
+    Venezuela's request")."""
+    objects = [obj for _, obj in tree.preposition_objects(i, PLACE_PREPOSITIONS)]
+    for obj in objects:
         owners = {t for p in tree.kids(obj, "poss") for t in tree.subtree(p)}
         for t in phrase_tokens(tree, obj, wide=False):
             if t in owners:
@@ -780,6 +1017,25 @@ def place_in(tree: Tree, i: int) -> str | None:
             mention = tree.mention_at.get(t)
             if mention and mention.entity_type in PLACE_TYPES:
                 return mention.entity_id
+    if depth:
+        for obj in objects:
+            if place := place_in(tree, obj, depth - 1):
+                return place
+    return None
+
+
+def destination_of_purpose(tree: Tree, verb: int) -> str | None:
+    """Where a purpose clause of a motion verb happens: the verb's to/into destination
+    ("sent 21 experts to Bosnia to investigate ...": in Bosnia; `motion_verbs`)."""
+    head = tree.head(verb)
+    if (head is None or tree.token(verb).dep not in ("advcl", "xcomp")
+            or not any(tree.lemma(a) == "to" for a in tree.kids(verb, "aux"))
+            or tree.lemma(head) not in lexicon().motion_verbs):
+        return None
+    for _, obj in tree.preposition_objects(head, frozenset({"to", "into"})):
+        mention = tree.mention_at.get(obj)
+        if mention and mention.entity_type in PLACE_TYPES:
+            return mention.entity_id
     return None
 
 

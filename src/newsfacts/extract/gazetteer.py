@@ -31,7 +31,12 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, NamedTuple, TypeVar
 
-from newsfacts.extract.places import country_key, country_of_country_name, name_key
+from newsfacts.extract.places import (
+    country_key,
+    country_of_country_name,
+    misspelt_country,
+    name_key,
+)
 
 V = TypeVar("V")
 Index = dict[str, tuple[V, bool]]  # key -> (value, whether the form is an acronym)
@@ -243,13 +248,17 @@ def country_of_name(text: str) -> str | None:
 
     "Venezuela", "Venezuelan", "the Kremlin" and "Russian Federation" have a country; "NATO"
     has none (international), nor "Korean" (ambiguous). A hyphenated participle is stripped
-    when the whole is unknown: "Kremlin-backed" -> RU.
+    when the whole is unknown: "Kremlin-backed" -> RU; an unknown word that is a misspelt
+    country name ("Ethopia") and no listed person ("Hollande") is that country
+    (`places.misspelt_country`).
     """
     known, country = known_country(text)
     if known:
         return country
     head = participle_head(text)
-    return known_country(head)[1] if head else None
+    if head:
+        return known_country(head)[1]
+    return misspelt_country(text) if country_of_person(text) is None else None
 
 
 # A misspelt surname ("Mitterand", "Bouteflicka", "Gbago") still names a listed person when

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import unicodedata
@@ -234,6 +235,32 @@ def lookup_place(place: str, region: str | None = None) -> PlaceMatch | None:
         return PlaceMatch(country, "country", 0)
     city = find_city(key, allowed)
     return PlaceMatch(city[1], "city", city[0]) if city else None
+
+
+# A one-word name no gazetteer knows is a misspelt country ("Ethopia", "Phillipines") when
+# exactly one country name is this similar (difflib ratio) and the word is this long:
+# "Columbia" (0.875 to Colombia) and short words ("Mali"/"Malia") stay unresolved. Names of
+# listed people ("Hollande") are excluded by the caller (`gazetteer.country_of_name`).
+MISSPELT_COUNTRY_SIMILARITY = 0.9
+MISSPELT_COUNTRY_LENGTH = 6
+
+
+@lru_cache(maxsize=1)
+def one_word_country_names() -> tuple[str, ...]:
+    """The country name keys of one word ("ethiopia", "philippines"), sorted."""
+    return tuple(sorted(k for k in country_names() if " " not in k))
+
+
+@lru_cache(maxsize=8192)
+def misspelt_country(name: str) -> str | None:
+    """Alpha-2 of the one country a misspelt one-word country name is close to, else None."""
+    key = country_key(name)
+    if " " in key or len(key) < MISSPELT_COUNTRY_LENGTH or not name[:1].isupper():
+        return None
+    close = difflib.get_close_matches(key, one_word_country_names(), n=3,
+                                      cutoff=MISSPELT_COUNTRY_SIMILARITY)
+    codes = {country_names()[k] for k in close}
+    return codes.pop() if len(codes) == 1 else None
 
 
 def country_of_place(place: str, region: str | None = None) -> str | None:
