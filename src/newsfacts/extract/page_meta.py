@@ -21,6 +21,7 @@ HEAD_PARAGRAPHS = 3  # body paragraphs that may hold a byline or a date line
 MAX_DATE_LINE_WORDS = 12  # a body paragraph giving the date is a short line, not prose
 MAX_LINES_AFTER_TITLE = 30  # removed lines this close under the headline are its header
 MAX_LINES_BEFORE_TITLE = 3  # ... and these just above it (a date line over the headline)
+MAX_LINES_OVER_BODY = 8  # ... and these over the first body line (byline, date, share counts)
 MAX_NAMES = 4
 UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
 # A name word is capitalised and is not a month: "By JANE DOE JAN. 13, 2017" ends at "JAN.".
@@ -156,7 +157,7 @@ def header_lines(title_line: int | None, removed: tuple[BoilerplateLine, ...],
              if title_line - MAX_LINES_BEFORE_TITLE <= line.line_no < title_line]
     over_body = [] if body_line is None else [
         line for line in sorted(removed, key=lambda line: -line.line_no)
-        if max(end, body_line - MAX_LINES_BEFORE_TITLE) <= line.line_no < body_line]
+        if max(end, body_line - MAX_LINES_OVER_BODY) <= line.line_no < body_line]
     return [line.text for line in below + above + over_body]
 
 
