@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsfacts.clean.article import clean_article
+from newsfacts.clean.article import clean_article, first_body_line
 from newsfacts.clean.boilerplate import load_line_rules, match_line, remove_boilerplate
 from newsfacts.clean.language import SAMPLE_CHARS, detect_language, identifier
 from newsfacts.clean.normalize import normalize_text
@@ -61,9 +61,11 @@ def test_seed_style_boilerplate_gets_its_reason(line: str, rule_id: str, reason:
 
 
 def test_removed_lines_keep_raw_line_numbers_and_paragraphs_survive() -> None:
-    text = "Title\n\nimages_3\n\nFirst para.\n\n- Advertisement -\n\nLast para."
+    title, first, last = ("City council approves bus network expansion", NEWS_LINES[1],
+                          NEWS_LINES[2])
+    text = f"{title}\n\nimages_3\n\n{first}\n\n- Advertisement -\n\n{last}"
     kept, removed = remove_boilerplate("a0123456789abcdef", text)
-    assert kept == "Title\n\nFirst para.\n\nLast para."
+    assert kept == f"{title}\n\n{first}\n\n{last}"
     assert [(r.line_no, r.text, r.reason) for r in removed] == [
         (3, "images_3", "image_placeholder"),
         (7, "- Advertisement -", "advertisement"),
@@ -103,6 +105,22 @@ def test_fast_language_identifier_equals_py3langid_on_seeds(seed_texts: dict[str
 
 def _raw(text: str) -> RawArticle:
     return RawArticle("a0123456789abcdef", "test/x.txt", sha256_hex(text.encode()), text)
+
+
+def test_body_line_is_the_first_kept_line_under_the_headline() -> None:
+    text = ("Home\nWorld\nCity council approves bus network expansion\nBy Jane Doe\n"
+            "March 3, 2024\n" + "\n".join(NEWS_LINES))
+    result = clean_article(_raw(text))
+    assert isinstance(result, CleanArticle) and result.title_line == 3
+    page = text.split("\n")
+    gone = {r.line_no for r in result.removed}
+    assert result.body_line == min(n for n in range(4, len(page) + 1) if n not in gone)
+    assert result.text.split("\n\n")[1] == page[result.body_line - 1]  # the first paragraph
+    removed = tuple(r for r in result.removed if r.line_no < 3)
+    assert first_body_line("a\nb\n\nc", removed, None) == 4  # lines 1 and 2 removed
+    assert first_body_line("a\nb\n\nc", (), None) == 1
+    assert first_body_line("a\nb\n\nc", (), 2) == 4
+    assert first_body_line("a\nb", (), 2) is None
 
 
 def test_all_boilerplate_article_is_rejected() -> None:

@@ -21,9 +21,13 @@ from newsfacts.clean.line_features import (
     BASE_FEATURES,
     FEATURE_NAMES,
     STAGE2_FEATURE_NAMES,
+    TEMPLATE_FEATURES,
+    body_word_shares,
     line_features,
     line_statistics,
+    main_block,
     page_statistics,
+    period_match,
     portable_log1p,
     run_lengths,
     stage2_features,
@@ -59,7 +63,68 @@ def test_feature_matrix_shapes_and_names() -> None:
     assert np.isfinite(x).all()
     assert line_features([]).shape == (0, len(FEATURE_NAMES))
     p = np.linspace(0, 1, len(lines))
-    assert stage2_features(x, p).shape == (len(lines), len(STAGE2_FEATURE_NAMES))
+    assert stage2_features(x, p, lines).shape == (len(lines), len(STAGE2_FEATURE_NAMES))
+
+
+# A teaser list under an article: headline, date, one summary sentence, three times.
+TEASERS = [
+    "Wild dig themselves another hole in overtime loss",
+    "November 16, 2019 at 8:19 pm",
+    "Coach Bruce Boudreau has heeded the warnings over the past couple of weeks, he said.",
+    "No more tinkering: the team finally has some stability on its lines",
+    "November 15, 2019 at 2:37 pm",
+    "Contrary to what his track record might suggest, the coach does not like to tinker.",
+    "Vikings star can talk the talk and walk the walk",
+    "November 17, 2019 at 7:21 pm",
+    "Akin to the shark tattoo behind his left ear, the receiver sensed blood in the water...",
+]
+
+
+def _template(lines: list[str], name: str) -> np.ndarray:
+    return line_features(lines)[:, FEATURE_NAMES.index(name)]
+
+
+def test_template_features_tell_a_teaser_list_from_article_prose() -> None:
+    body_lines = PROSE * 3  # paragraphs far from the teasers: beyond the window
+    page = [HEADLINE, *body_lines, *TEASERS, *TEASERS]
+    lead = slice(1, 5)  # the first paragraphs
+    teasers = slice(1 + len(body_lines) + 3, -3)  # within the list
+    assert len(TEMPLATE_FEATURES) == 9
+    dates = _template(page, "short_dates_nearby")
+    assert dates[teasers].min() >= 2 and dates[lead].max() == 0
+    for name in ("shape_period3_match", "prose_alternations_nearby"):
+        values = _template(page, name)
+        assert values[teasers].min() > values[lead].max(), name
+    single = _template(page, "single_prose_between_short")
+    assert single[-len(TEASERS):].tolist() == [0, 0, 1] * 3 and single[1:13].sum() == 0
+    runs = _template(page, "prose_run_length")
+    assert np.allclose(np.expm1(runs[1:13]), len(body_lines))
+    assert _template(page, "ends_ellipsis").tolist()[-1] == 1.0
+    glued = _template(["Police Arrest Two In Student-AthleteA 24-year-old man was held.",
+                       "The iPhone and McDonald's are not glued words."], "glued_words")
+    assert glued[0] > 0 and glued[1] == 0
+
+
+def test_period_match_is_zero_on_runs_of_one_kind_and_high_on_alternation() -> None:
+    assert np.allclose(period_match(np.zeros(12, dtype=int), 2, 6), 0.0)
+    alternating = period_match(np.array([0, 1] * 6), 2, 6)
+    assert alternating.min() > 0.5
+
+
+def test_body_word_shares_and_main_block() -> None:
+    lines = ["Council approves the northern bus network",
+             "The council approved the northern bus network on Tuesday after a long debate.",
+             "The bus network will reach the northern districts in spring, the council said.",
+             "Celebrity chef opens a vegan restaurant downtown"]
+    p = np.array([0.3, 0.9, 0.95, 0.4])
+    shares = body_word_shares(lines, p)
+    assert shares[0] == 0.75 and shares[3] == 0.0  # 3 of 4 headline words; no teaser word
+    assert 0 < shares[1] < 1  # its own words do not count for a sure line
+    inside, distance = main_block(np.array([0.1, 0.9, 0.2, 0.8, 0.1, 0.1, 0.9]),
+                                  np.array([3.0, 40, 5, 30, 2, 2, 10]))
+    assert inside.tolist() == [0, 1, 1, 1, 0, 0, 0]  # one weak line does not split the block
+    assert np.expm1(distance).round().tolist() == [1, 0, 0, 0, 1, 2, 3]
+    assert main_block(np.zeros(3), np.ones(3))[0].sum() == 0
 
 
 def test_window_sum_and_run_lengths() -> None:
@@ -197,11 +262,10 @@ def test_removal_reasons_from_page_statistics_equal_name_removal_reason(
 
 
 def test_features_do_not_depend_on_the_cpus_vector_rounding() -> None:
-    """numpy's vectorised log1p/expm1 round differently by CPU: logs and counts are libm's,
-    as when the shipped forests were trained, so a page is cleaned the same everywhere."""
+    """numpy's vectorised log1p/expm1 round differently by CPU: logs are libm's and counts
+    come back whole, so a page is cleaned the same on every machine."""
     counts = np.arange(0, 5000, dtype=np.float64)
     logs = portable_log1p(counts)
     assert logs.tolist() == [math.log1p(c) for c in counts.tolist()]
-    back = token_counts(logs)
-    assert back.tolist() == [math.expm1(v) for v in logs.tolist()]
-    assert np.array_equal(np.rint(back), counts)
+    assert np.array_equal(token_counts(logs), counts)
+    assert np.array_equal(token_counts(np.log1p(counts)), counts)

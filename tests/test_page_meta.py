@@ -13,6 +13,7 @@ from newsfacts.extract.page_meta import (
     find_page_date,
     find_site,
     header_lines,
+    later_lines,
 )
 from newsfacts.records import BoilerplateLine
 
@@ -79,6 +80,24 @@ def test_header_lines_are_those_just_under_the_headline() -> None:
     lines = removed("Menu", "By Jane Doe", start=1)
     assert header_lines(1, lines) == ["By Jane Doe"]
     assert header_lines(None, lines) == ["Menu", "By Jane Doe"]
+
+
+def test_the_header_ends_where_the_body_starts_and_includes_the_block_over_it() -> None:
+    # headline on line 1; related teasers 2-4; a byline and date just over the body (line 42)
+    lines = (*removed("You may also like", "Other story", "March 17, 2016", start=2),
+             *removed("Sarah Gooding", "9/11/13 10:00AM", start=40))
+    assert header_lines(1, lines, body_line=42) == [
+        "You may also like", "Other story", "March 17, 2016", "9/11/13 10:00AM",
+        "Sarah Gooding"]
+    # the body starts right under the headline: teaser lines are read after its paragraphs
+    assert header_lines(1, lines, body_line=2) == []
+    assert later_lines(1, lines, body_line=2) == [
+        "You may also like", "Other story", "March 17, 2016"]
+    body = "Sarah Gooding March 9, 2017\n\nStack Overflow published its analysis of hiring."
+    date = find_page_date(body, [], "en", later_lines(1, lines, body_line=2))
+    assert date is not None and date.date == dt.date(2017, 3, 9) and date.source == "text"
+    assert find_page_date("No date here.", [], "en", ["March 17, 2016"]).date == dt.date(
+        2016, 3, 17)
 
 
 @pytest.mark.parametrize(("line", "language", "day"), [

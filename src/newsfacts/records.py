@@ -93,8 +93,9 @@ class CleanArticle:
     """An article after cleaning: the kept lines, what was removed and the language.
 
     `text` starts with the headline when the cleaner found one (`title`); `title_line` is
-    that headline's 1-based line number in the page, which places the removed lines
-    (bylines, dates) relative to it. `meta` is the raw record's SourceMeta, for extraction.
+    that headline's 1-based line number in the page and `body_line` the first kept line's
+    under it (or the first kept line's), which place the removed lines (bylines, dates)
+    relative to them. `meta` is the raw record's SourceMeta, for extraction.
     """
 
     article_id: str
@@ -106,6 +107,7 @@ class CleanArticle:
     removed: tuple[BoilerplateLine, ...]
     title_line: int | None = None
     meta: SourceMeta | None = None
+    body_line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

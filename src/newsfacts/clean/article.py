@@ -40,6 +40,18 @@ def place_headline(
     return title, line_no, "\n\n".join([title, *rest]), removed
 
 
+def first_body_line(text: str, removed: tuple[BoilerplateLine, ...],
+                    title_line: int | None) -> int | None:
+    """The 1-based number of the first kept line under the headline (of the first kept line
+    when there is no headline); None when nothing is kept there."""
+    removed_numbers = {line.line_no for line in removed}
+    after = title_line or 0
+    for n, line in enumerate(text.split("\n"), start=1):
+        if n > after and line.strip() and n not in removed_numbers:
+            return n
+    return None
+
+
 def clean_article(raw: RawArticle) -> CleanArticle | Rejection:
     """Clean one article; an article with nothing left is rejected as `clean_empty_body`.
 
@@ -71,6 +83,7 @@ def clean_article(raw: RawArticle) -> CleanArticle | Rejection:
         removed=removed,
         title_line=title_line,
         meta=raw.meta,
+        body_line=first_body_line(normalized, removed, title_line),
     )
 
 

@@ -38,8 +38,8 @@ def content_probabilities(lines: list[str], statistics: np.ndarray | None = None
     if not keep:
         return out
     stage1, stage2 = load_models()
-    features = line_features([lines[i] for i in keep],
-                             None if statistics is None else statistics[keep])
+    kept_lines = [lines[i] for i in keep]
+    features = line_features(kept_lines, None if statistics is None else statistics[keep])
     p1 = stage1.predict(features, num_threads=1)
-    out[keep] = stage2.predict(stage2_features(features, p1), num_threads=1)
+    out[keep] = stage2.predict(stage2_features(features, p1, kept_lines), num_threads=1)
     return out

@@ -535,9 +535,10 @@ def find_headline(lines: list[str], kept: list[bool]) -> int | None:
     `first` is the first body line: the first kept line that cannot be a headline (a kept
     headline does not move it, so the answer is the same before and after the cleaner
     restores the headline). Candidates are the lines up to it (within MAX_LOOKBACK, or
-    anywhere before it when the page title names them), two-word lines only when the first
-    body lines name them, two-sentence lines only on strong evidence (`is_candidate`); only
-    when none qualifies, the next MAX_LOOKAHEAD kept lines.
+    anywhere before it when the cleaner kept them, as an earlier round's headline, or the
+    page title names them), two-word lines only when the first body lines name them,
+    two-sentence lines only on strong evidence (`is_candidate`); only when none qualifies,
+    the next MAX_LOOKAHEAD kept lines.
     """
     kept_lines = [i for i, k in enumerate(kept) if k]
     if not kept_lines:
@@ -546,7 +547,7 @@ def find_headline(lines: list[str], kept: list[bool]) -> int | None:
     first = body_start(lines, kept_lines, titled)
     page = make_page(lines, kept, first, titled)
     before = {*range(max(0, first - MAX_LOOKBACK), first + 1),
-              *(i for i in range(first) if line_key(lines[i]) in page.titled
+              *(i for i in range(first) if kept[i] or line_key(lines[i]) in page.titled
                 or opens_lead(page, lines[i]))}
     after = [i for i in range(first + 1, len(lines)) if kept[i]][:MAX_LOOKAHEAD]
     for group in (sorted(before), after):

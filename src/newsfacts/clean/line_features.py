@@ -56,10 +56,20 @@ CONTEXT_FEATURES = (
     "long_lines_nearby", "distance_to_long_line", "tokens_vs_median", "short_run_length",
     "comment_markers_before", "comment_markers_after",
 )
+# Repeated page templates: teaser lists ("Headline" / date / one summary sentence, again and
+# again), comment threads (name / "2 days ago" / comment) and link lists glued to their
+# summaries ("Police Arrest TwoA 24-year-old man ..."). An article body is a run of prose
+# paragraphs, sometimes under a subheading; these are short and long lines taking turns.
+TEMPLATE_FEATURES = (
+    "ends_ellipsis", "glued_words", "prose_run_length", "prose_alternations_nearby",
+    "short_dates_nearby", "comment_markers_nearby", "shape_period2_match",
+    "shape_period3_match", "single_prose_between_short",
+)
 FEATURE_NAMES = (
     *BASE_FEATURES,
     *(f"n{o:+d}_{name}" for o in NEIGHBOUR_OFFSETS for name in NEIGHBOUR_FEATURES),
     *CONTEXT_FEATURES,
+    *TEMPLATE_FEATURES,
 )
 LONG_LINE_TOKENS = 15  # a line this long is almost always prose
 SHORT_LINE_TOKENS = 6  # menus and link lists are runs of lines shorter than this
@@ -171,14 +181,9 @@ def portable_log1p(values: np.ndarray) -> np.ndarray:
 
 
 def token_counts(log_tokens: np.ndarray) -> np.ndarray:
-    """The token counts behind `log_tokens`, read back with the C library's `math.expm1`.
-
-    As the shipped forests were trained: libm gives 14.999… for 15 (so a 15-token line is not
-    yet "long"), and numpy's vectorised expm1 differs from it by CPU. Whole counts (rint)
-    would be cleaner, but need a retrained model.
-    """
-    return np.fromiter(map(math.expm1, np.asarray(log_tokens, dtype=np.float64).tolist()),
-                       dtype=np.float64, count=len(log_tokens))
+    """The whole token counts behind `log_tokens` (expm1 alone gives 14.999… for 15, so a
+    15-token line would not count as long; numpy's vectorised expm1 also differs by CPU)."""
+    return np.rint(np.expm1(log_tokens))
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -348,7 +353,62 @@ def line_features(lines: list[str], statistics: np.ndarray | None = None) -> np.
     return np.column_stack([
         base, *neighbours, *context_features(base[:, index["log_tokens"]]),
         np.cumsum(markers) - markers, markers.sum() - np.cumsum(markers),
+        *template_features(stripped, base),
     ])
+
+
+ELLIPSIS_ENDS = ("...", "…", "[…]", "[...]")
+# a link glued to its summary: "Student-AthleteA 24-year-old", "250,000The state" (also
+# matches "WordPress": a feature, not a rule)
+GLUED_WORDS = re.compile(r"[a-z]{3}[A-Z]|\d[A-Z][a-z]")
+PROSE_TOKENS = 10  # a line this long that ends a sentence is prose
+TEMPLATE_RADIUS = 6
+SHORT_DATE_TOKENS = 12
+
+
+def template_features(stripped: list[str], base: np.ndarray) -> list[np.ndarray]:
+    """TEMPLATE_FEATURES of each line: how much its surroundings repeat a short/long pattern."""
+    index = {name: i for i, name in enumerate(BASE_FEATURES)}
+    n = len(stripped)
+    tokens = token_counts(base[:, index["log_tokens"]])
+    terminal = base[:, index["ends_terminal"]] > 0
+    prose = terminal & (tokens >= PROSE_TOKENS)
+    short_date = (base[:, index["has_date"]] > 0) & (tokens <= SHORT_DATE_TOKENS)
+    heading = base[:, index["is_heading_like"]] > 0
+    turns = np.zeros(n)
+    turns[1:] = prose[1:] != prose[:-1]
+    shape = prose.astype(np.int64) + 2 * short_date + 4 * heading
+    glued = np.fromiter((len(GLUED_WORDS.findall(line)) for line in stripped), dtype=np.float64,
+                        count=n)
+    not_prose = np.concatenate([[True], ~prose, [True]])
+    return [
+        np.fromiter((line.endswith(ELLIPSIS_ENDS) for line in stripped), dtype=np.float64,
+                    count=n),
+        _ratio(glued, np.maximum(tokens, 1.0)),
+        portable_log1p(run_lengths(prose)),
+        window_sum(turns, TEMPLATE_RADIUS),
+        window_sum(short_date.astype(np.float64), TEMPLATE_RADIUS),
+        window_sum(base[:, index["is_comment_marker"]], TEMPLATE_RADIUS),
+        period_match(shape, 2, TEMPLATE_RADIUS),
+        period_match(shape, 3, TEMPLATE_RADIUS),
+        (prose & not_prose[:-2] & not_prose[2:]).astype(np.float64),
+    ]
+
+
+def period_match(shape: np.ndarray, period: int, radius: int) -> np.ndarray:
+    """Share of the lines within `radius` whose shape equals the shape `period` lines below,
+    less the same share for period 1: high where a pattern of two or three kinds of line
+    repeats, not in a run of one kind (prose paragraphs, menus)."""
+    n = len(shape)
+
+    def share(p: int) -> np.ndarray:
+        same, paired = np.zeros(n), np.zeros(n)
+        if n > p:
+            same[:-p] = shape[:-p] == shape[p:]
+            paired[:-p] = 1.0
+        return _ratio(window_sum(same, radius), window_sum(paired, radius))
+
+    return share(period) - share(1)
 
 
 def window_sum(values: np.ndarray, radius: int) -> np.ndarray:
@@ -410,12 +470,58 @@ STAGE2_FEATURE_NAMES = (
     *(f"p{o:+d}" for o in STAGE2_OFFSETS),
     *(f"p_mean_{r}" for r in STAGE2_RADII),
     "p_mass_before", "p_mass_after", "p_vs_max", "p_max", "p_mean", "p_rank",
-    "kept_token_share",
+    "kept_token_share", "body_word_share", "in_main_block", "distance_to_main_block",
 )
+SURE_BODY = 0.8  # stage-1 probability of the lines whose words make the body's vocabulary
+MIN_WORD_CHARS = 4
 
 
-def stage2_features(features: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """Stage-2 input: a line's features plus the stage-1 probabilities around it and page-wide."""
+def content_words(line: str) -> set[str]:
+    """The lowercased words of a line that can say what it is about (no function words)."""
+    words = stopwords()
+    return {t for t in TOKEN.findall(line.lower()) if len(t) >= MIN_WORD_CHARS and t not in words}
+
+
+def body_word_shares(lines: list[str], p: np.ndarray) -> np.ndarray:
+    """For each line, the share of its content words found in the *other* sure body lines
+    (stage-1 p >= SURE_BODY): a teaser or a comment on another story shares few."""
+    vocabularies = [content_words(line) for line in lines]
+    counts: Counter[str] = Counter()
+    for words, sure in zip(vocabularies, p >= SURE_BODY, strict=True):
+        if sure:
+            counts.update(words)
+    out = np.zeros(len(lines))
+    for i, (words, sure) in enumerate(zip(vocabularies, p >= SURE_BODY, strict=True)):
+        if words:
+            own = 1 if sure else 0
+            out[i] = sum(counts[w] > own for w in words) / len(words)
+    return out
+
+
+def main_block(p: np.ndarray, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(in the main block, log distance in lines to it): the main block is the run of lines
+    with p >= 0.5 (one line below it may interrupt it) holding the most tokens."""
+    n = len(p)
+    body = p >= 0.5
+    if not body.any():
+        return np.zeros(n), np.full(n, math.log1p(n))
+    gap = ~body
+    bridged = body.copy()
+    bridged[1:-1] |= gap[1:-1] & body[:-2] & body[2:]
+    starts = np.flatnonzero(bridged & np.concatenate([[True], ~bridged[:-1]]))
+    ends = np.flatnonzero(bridged & np.concatenate([~bridged[1:], [True]])) + 1
+    cumulative = np.concatenate([[0.0], np.cumsum(tokens * body)])
+    best = int(np.argmax(cumulative[ends] - cumulative[starts]))
+    start, end = int(starts[best]), int(ends[best])
+    positions = np.arange(n)
+    inside = (positions >= start) & (positions < end)
+    distance = np.where(positions < start, start - positions, positions - end + 1)
+    return inside.astype(np.float64), portable_log1p(np.where(inside, 0, distance))
+
+
+def stage2_features(features: np.ndarray, p: np.ndarray, lines: list[str]) -> np.ndarray:
+    """Stage-2 input: a line's features plus the stage-1 probabilities around it and page-wide,
+    and how its words and place relate to the lines stage 1 is sure of."""
     n = len(p)
     columns = [p, *(column[:, 0] for column in shifted(p[:, None], STAGE2_OFFSETS))]
     columns += [window_sum(p, r) / window_sum(np.ones(n), r) for r in STAGE2_RADII]
@@ -432,5 +538,7 @@ def stage2_features(features: np.ndarray, p: np.ndarray) -> np.ndarray:
         np.full(n, p.mean() if n else 0.0),
         p.argsort(kind="stable").argsort(kind="stable") / max(n - 1, 1),
         np.full(n, kept_share),
+        body_word_shares(lines, p),
+        *main_block(p, tokens),
     ]
     return np.column_stack([features, *columns])

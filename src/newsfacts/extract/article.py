@@ -10,7 +10,13 @@ import re
 
 from newsfacts import __version__
 from newsfacts.extract.dateline import find_dateline
-from newsfacts.extract.page_meta import find_author, find_page_date, find_site, header_lines
+from newsfacts.extract.page_meta import (
+    find_author,
+    find_page_date,
+    find_site,
+    header_lines,
+    later_lines,
+)
 from newsfacts.extract.published_date import extract_published_date
 from newsfacts.extract.source_meta import (
     choose_author,
@@ -93,14 +99,15 @@ def extract_article(clean: CleanArticle) -> Article | Rejection:
                       f"the body has {words} word{'s' * (words != 1)}, fewer than "
                       f"{MIN_BODY_WORDS}: not an article")
     dateline = find_dateline(body)
-    header = header_lines(clean.title_line, clean.removed)
+    header = header_lines(clean.title_line, clean.removed, clean.body_line)
+    later = later_lines(clean.title_line, clean.removed, clean.body_line)
     meta = clean.meta
     title, title_source = choose_title(title, meta)
-    author, author_source = choose_author(author or find_author(rest, header), meta)
+    author, author_source = choose_author(author or find_author(rest, header + later), meta)
     site, site_source = choose_site(dateline.site if dateline else None,
                                     find_site(clean.title, clean.removed, None), meta)
     published = choose_published_date(
-        extract_published_date(body, dateline, find_page_date(body, header, clean.language)),
+        extract_published_date(body, dateline, find_page_date(body, header, clean.language, later)),
         meta)
     return Article(
         article_id=clean.article_id,

@@ -21,6 +21,7 @@ HEAD_PARAGRAPHS = 3  # body paragraphs that may hold a byline or a date line
 MAX_DATE_LINE_WORDS = 12  # a body paragraph giving the date is a short line, not prose
 MAX_LINES_AFTER_TITLE = 30  # removed lines this close under the headline are its header
 MAX_LINES_BEFORE_TITLE = 3  # ... and these just above it (a date line over the headline)
+MAX_LINES_OVER_BODY = 8  # ... and these over the first body line (byline, date, share counts)
 MAX_NAMES = 4
 UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
 # A name word is capitalised and is not a month: "By JANE DOE JAN. 13, 2017" ends at "JAN.".
@@ -139,16 +140,35 @@ def author_of_line(line: str) -> str | None:
     return clean_names(credit.group("name")) if credit else None
 
 
-def header_lines(title_line: int | None, removed: tuple[BoilerplateLine, ...]) -> list[str]:
-    """Removed lines just under the headline, then the few just above it (all removed lines
-    when it is unknown)."""
+def header_lines(title_line: int | None, removed: tuple[BoilerplateLine, ...],
+                 body_line: int | None = None) -> list[str]:
+    """The page's header: removed lines just under the headline (down to the first body line
+    when it is known), the few just above the headline, then the few just above the first
+    body line (a byline and date block over the article). All removed lines when the
+    headline is unknown.
+    """
     if title_line is None:
         return [line.text for line in removed]
-    below = [line.text for line in removed
-             if title_line < line.line_no <= title_line + MAX_LINES_AFTER_TITLE]
-    above = [line.text for line in sorted(removed, key=lambda line: -line.line_no)
+    end = title_line + MAX_LINES_AFTER_TITLE + 1
+    if body_line is not None and body_line > title_line:
+        end = min(end, body_line)
+    below = [line for line in removed if title_line < line.line_no < end]
+    above = [line for line in sorted(removed, key=lambda line: -line.line_no)
              if title_line - MAX_LINES_BEFORE_TITLE <= line.line_no < title_line]
-    return below + above
+    over_body = [] if body_line is None else [
+        line for line in sorted(removed, key=lambda line: -line.line_no)
+        if max(end, body_line - MAX_LINES_OVER_BODY) <= line.line_no < body_line]
+    return [line.text for line in below + above + over_body]
+
+
+def later_lines(title_line: int | None, removed: tuple[BoilerplateLine, ...],
+                body_line: int | None) -> list[str]:
+    """Removed lines close under the headline but after the first body line: read after the
+    body's own first paragraphs (a teaser's date there is not the article's)."""
+    if title_line is None or body_line is None or body_line <= title_line:
+        return []
+    return [line.text for line in removed
+            if body_line <= line.line_no <= title_line + MAX_LINES_AFTER_TITLE]
 
 
 def find_author(paragraphs: list[str], header: list[str]) -> str | None:
@@ -217,9 +237,10 @@ def date_rank(line: str) -> int:
     return 2 if UPDATED.search(line) else 1
 
 
-def find_page_date(body: str, header: list[str], language: str | None = None
-                   ) -> PublishedDate | None:
-    """The visible publication date: "Published" over plain over "Updated", earliest first.
+def find_page_date(body: str, header: list[str], language: str | None = None,
+                   later: list[str] | None = None) -> PublishedDate | None:
+    """The visible publication date: "Published" over plain over "Updated", then the first
+    in reading order: header lines, the body's first paragraphs, then `later` lines.
 
     A date in the body's first paragraphs has source `text` and offsets into body; one in a
     removed header line has source `page` and no offsets (it is not in the body).
@@ -237,4 +258,8 @@ def find_page_date(body: str, header: list[str], language: str | None = None
             span = Span(start, end, body[start:end])
             found.append((date_rank(paragraph), order, PublishedDate(hit[0], "day", "text", span)))
         offset += len(paragraph) + 2
+    for order, line in enumerate(later or [], start=len(header) + HEAD_PARAGRAPHS):
+        hit = read_visible_date(line, language)
+        if hit:
+            found.append((date_rank(line), order, PublishedDate(hit[0], "day", "page", None)))
     return min(found, key=lambda f: (f[0], f[1]))[2] if found else None
