@@ -6,7 +6,7 @@ import json
 import math
 import re
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import repeat
 
@@ -366,6 +366,13 @@ TEMPLATE_RADIUS = 6
 SHORT_DATE_TOKENS = 12
 
 
+@lru_cache(maxsize=1 << 16)
+def line_marks(stripped: str) -> tuple[float, float]:
+    """(ends with an ellipsis, number of glued words) of a line; cached, since every cleaning
+    round sees the lines of the round before."""
+    return float(stripped.endswith(ELLIPSIS_ENDS)), float(len(GLUED_WORDS.findall(stripped)))
+
+
 def template_features(stripped: list[str], base: np.ndarray) -> list[np.ndarray]:
     """TEMPLATE_FEATURES of each line: how much its surroundings repeat a short/long pattern."""
     index = {name: i for i, name in enumerate(BASE_FEATURES)}
@@ -378,13 +385,11 @@ def template_features(stripped: list[str], base: np.ndarray) -> list[np.ndarray]
     turns = np.zeros(n)
     turns[1:] = prose[1:] != prose[:-1]
     shape = prose.astype(np.int64) + 2 * short_date + 4 * heading
-    glued = np.fromiter((len(GLUED_WORDS.findall(line)) for line in stripped), dtype=np.float64,
-                        count=n)
+    marks = np.array([line_marks(line) for line in stripped], dtype=np.float64).reshape(n, 2)
     not_prose = np.concatenate([[True], ~prose, [True]])
     return [
-        np.fromiter((line.endswith(ELLIPSIS_ENDS) for line in stripped), dtype=np.float64,
-                    count=n),
-        _ratio(glued, np.maximum(tokens, 1.0)),
+        marks[:, 0],
+        _ratio(marks[:, 1], np.maximum(tokens, 1.0)),
         portable_log1p(run_lengths(prose)),
         window_sum(turns, TEMPLATE_RADIUS),
         window_sum(short_date.astype(np.float64), TEMPLATE_RADIUS),
@@ -476,10 +481,13 @@ SURE_BODY = 0.8  # stage-1 probability of the lines whose words make the body's 
 MIN_WORD_CHARS = 4
 
 
-def content_words(line: str) -> set[str]:
-    """The lowercased words of a line that can say what it is about (no function words)."""
+@lru_cache(maxsize=1 << 16)
+def content_words(line: str) -> frozenset[str]:
+    """The lowercased words of a line that can say what it is about (no function words);
+    cached, since every cleaning round sees the lines of the round before."""
     words = stopwords()
-    return {t for t in TOKEN.findall(line.lower()) if len(t) >= MIN_WORD_CHARS and t not in words}
+    return frozenset(t for t in TOKEN.findall(line.lower())
+                     if len(t) >= MIN_WORD_CHARS and t not in words)
 
 
 def body_word_shares(lines: list[str], p: np.ndarray) -> np.ndarray:
