@@ -358,6 +358,7 @@ def line_features(lines: list[str], statistics: np.ndarray | None = None) -> np.
 
 
 ELLIPSIS_ENDS = ("...", "…", "[…]", "[...]")
+PAGE_LINES_CACHE = 1 << 12  # lines cached for the next round: a page's, not the corpus's
 # a link glued to its summary: "Student-AthleteA 24-year-old", "250,000The state" (also
 # matches "WordPress": a feature, not a rule)
 GLUED_WORDS = re.compile(r"[a-z]{3}[A-Z]|\d[A-Z][a-z]")
@@ -366,7 +367,7 @@ TEMPLATE_RADIUS = 6
 SHORT_DATE_TOKENS = 12
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=PAGE_LINES_CACHE)
 def line_marks(stripped: str) -> tuple[float, float]:
     """(ends with an ellipsis, number of glued words) of a line; cached, since every cleaning
     round sees the lines of the round before."""
@@ -481,7 +482,7 @@ SURE_BODY = 0.8  # stage-1 probability of the lines whose words make the body's 
 MIN_WORD_CHARS = 4
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=PAGE_LINES_CACHE)
 def content_words(line: str) -> frozenset[str]:
     """The lowercased words of a line that can say what it is about (no function words);
     cached, since every cleaning round sees the lines of the round before."""
