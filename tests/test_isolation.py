@@ -116,15 +116,26 @@ def test_a_slow_article_is_stopped_and_the_batch_goes_on(monkeypatch: pytest.Mon
     assert [a.source_uri for a in after.articles] == ["after.txt"]
 
 
+def cpu_ticks(pid: int) -> int:
+    """User + system CPU time of a process, in clock ticks (from /proc)."""
+    fields = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
 def test_a_worker_that_dies_is_the_article_s_rejection() -> None:
     process_batch([raw("warm.txt", long_article(10))])
+    busy = worker_pids()
+    assert busy
+    before = {pid: cpu_ticks(pid) for pid in busy}
     results: list[BatchResult] = []
     job = threading.Thread(target=lambda: results.append(
         isolation.process_isolated(raw("killed.txt", long_article(70)), 120.0)))
     job.start()
-    time.sleep(1.0)
-    busy = worker_pids()
-    assert busy
+    # kill once the worker is working on the article (a fixed sleep raced fast machines)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and all(
+            cpu_ticks(pid) - before[pid] < 5 for pid in busy):
+        time.sleep(0.01)
     for pid in busy:
         os.kill(pid, signal.SIGKILL)
     job.join(60)
