@@ -178,6 +178,34 @@ def test_failing_rows_are_quarantined_with_their_children(
         assert published.num_rows > 0
 
 
+# Share buttons, a short headline, an advertisement and a newsletter box: the cleaner removes
+# lines of it, and what is left is too short to be an article.
+NOT_AN_ARTICLE_PAGE = (
+    "Share this:\n\nFacebook\n\nTwitter\n\nThe Minister Visits The Port\n\n"
+    "- Advertisement -\n\nSubscribe to our newsletter\n\nSign up here\n"
+)
+
+
+def test_a_rejected_article_leaves_no_rows_behind(seeds_dir: Path, tmp_path: Path) -> None:
+    """Its removed lines must not reach `boilerplate` (they would point at no article and the
+    release's foreign-key check would refuse the whole release)."""
+    source = tmp_path / "src"
+    shutil.copytree(seeds_dir, source)
+    (source / "not_an_article.txt").write_text(NOT_AN_ARTICLE_PAGE, encoding="utf-8")
+    summary = run_build(source, tmp_path / "out")
+    import pyarrow.parquet as pq
+
+    release = summary.release_path
+    rejected = pq.read_table(release / "rejected.parquet").to_pylist()
+    assert [(r["source_uri"], r["stage"]) for r in rejected] == [
+        ("src/not_an_article.txt", "extract")]
+    articles = set(pq.read_table(release / "articles.parquet").column("article_id").to_pylist())
+    assert len(articles) == 2 and rejected[0]["article_id"] not in articles
+    for table in ("boilerplate", "mentions", "quotes", "events"):
+        ids = set(pq.read_table(release / f"{table}.parquet").column("article_id").to_pylist())
+        assert ids and ids <= articles, table
+
+
 def test_a_broken_table_blocks_publishing(
     seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -123,7 +123,9 @@ def process_item(item: Item, on_stage: Callable[[Stage], None] | None = None) ->
     except Exception as exc:  # one broken article must not sink the batch
         return BatchResult((), (), (crash_rejection(item, stage, exc),))
     if isinstance(article, Rejection):
-        return BatchResult((), clean.removed, (article,))
+        # Its removed lines stay out too: boilerplate rows point at a published article, and
+        # the whole article is in `rejected` with the reason (its raw text in the source).
+        return BatchResult((), (), (article,))
     return BatchResult((article,), clean.removed, ())
 
 
