@@ -125,7 +125,7 @@ def step_nlp(folder: Path, out: Path, fast_ops: bool) -> dict[str, int]:
     spaCy's default ops or the build's."""
     from newsfacts.extract.nlp import PIPE_BATCH_SIZE, load_spacy_pipeline
 
-    nlp = load_spacy_pipeline(fast_ops)
+    nlp = load_spacy_pipeline(fast=fast_ops)
     count = 0
     for _doc in nlp.pipe((text for _, text in corpus_texts(folder)), batch_size=PIPE_BATCH_SIZE):
         count += 1

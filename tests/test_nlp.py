@@ -1,4 +1,5 @@
-"""The NLP adapter: the build's thinc ops parse exactly as spaCy's defaults do, faster."""
+"""The NLP adapter: the build's speed-ups (thinc ops, table attribute ruler) parse exactly as
+spaCy's defaults do."""
 
 from __future__ import annotations
 
@@ -33,13 +34,45 @@ def test_the_build_model_multiplies_with_numpy_in_one_blas_thread() -> None:
     assert ("numpy", False) in model_ops(nlp)
     blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
     assert blas and all(pool["num_threads"] == 1 for pool in blas)
-    assert model_ops(load_spacy_pipeline(fast_ops=False)) == {("numpy", True)}
+    assert model_ops(load_spacy_pipeline(fast=False)) == {("numpy", True)}
 
 
 def test_the_build_parses_the_seeds_as_spacy_defaults_do(seeds_dir: Path) -> None:
     texts = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
-    defaults = load_spacy_pipeline(fast_ops=False)
+    defaults = load_spacy_pipeline(fast=False)
     expected = [to_parsed_text(doc) for doc in defaults.pipe(texts, batch_size=PIPE_BATCH_SIZE)]
     parsed = list(parse_texts(texts))
     assert len(parsed) == 2 and parsed == expected
     assert all(p.tokens and p.entities and p.sentences for p in parsed)
+
+
+def test_one_token_rules_go_to_tables_and_the_rest_to_a_matcher() -> None:
+    from newsfacts.extract.attribute_rules import TableAttributeRuler, table_entries
+
+    nlp = load_model()
+    ruler = nlp.get_pipe("attribute_ruler")
+    assert isinstance(ruler, TableAttributeRuler)
+    assert nlp.pipe_names == load_spacy_pipeline(fast=False).pipe_names
+    # several tokens or a regular expression: matched as spaCy does
+    assert len(ruler.rest) < 15 < len(ruler.attrs)
+    strings = nlp.vocab.strings
+    shape, keys, excluded = table_entries(
+        {"TAG": {"IN": ["VBP", "VBZ"]}, "LOWER": "ai", "DEP": {"NOT_IN": ["det", ""]}},
+        nlp.vocab)
+    assert shape == (0, 1)  # LOWER, TAG
+    assert sorted(keys) == sorted([(strings["ai"], strings["VBP"]),
+                                   (strings["ai"], strings["VBZ"])])
+    assert excluded == ((2, frozenset({strings["det"], 0})),)
+    assert table_entries({"LOWER": {"REGEX": "^n[ou]thin'$"}}, nlp.vocab) is None
+    assert table_entries({"NORM": "x"}, nlp.vocab) is None
+
+
+def test_a_rule_overrides_an_earlier_one_attribute_by_attribute() -> None:
+    """spaCy's order: later rules win; the fast ruler merges a token's rules the same way."""
+    nlp = load_model()
+    fast, slow = nlp.get_pipe("attribute_ruler"), load_spacy_pipeline(fast=False)
+    text = "I ai n't gon na do it , y' all , nothin' is there and it is the one I gave it to ."
+    expected = [(t.pos_, str(t.morph), t.lemma_) for t in slow(text)]
+    assert [(t.pos_, str(t.morph), t.lemma_) for t in nlp(text)] == expected
+    assert fast.merged  # tokens matched several rules, merged in rule order
+    assert any(len(rules) > 1 for rules in fast.merged)
