@@ -546,6 +546,23 @@ def test_a_country_after_a_stance_prefix_is_not_the_actors_country() -> None:
     assert victim.actor2_countries == ("UA",)
 
 
+def test_a_phrase_that_is_all_stance_names_no_actor() -> None:
+    """An argument whose every token is a stance's object ("anti-Trump": the parser can make
+    "Trump" a head of its own) names no actor. It used to raise, and the article lost all its
+    entities, quotes and events (four PolNeAR articles did)."""
+    from newsfacts.extract.events import NO_ACTOR, build_tree, describe_actor
+
+    parsed = parse_text("Supporters of Donald Trump met critics at an anti-Trump rally.")
+    mentions, facts = extract_entities("a0000000000000000", parsed)
+    tree = build_tree(parsed, parsed.sentences[0], mentions)
+    stance_trump = max(t.index for t in parsed.tokens if t.text == "Trump")
+    countries = {f.entity_id: f.country for f in facts}
+    sectors = {f.entity_id: f.sector for f in facts}
+    assert describe_actor(tree, [stance_trump], countries, sectors) == NO_ACTOR
+    named_trump = min(t.index for t in parsed.tokens if t.text == "Trump")
+    assert describe_actor(tree, [named_trump], countries, sectors).text == "Donald Trump"
+
+
 def test_a_helper_is_no_recipient() -> None:
     for text in ("Kenya will tighten the blockade of Somalia with Ethiopia's help.",
                  "Kenya will tighten the blockade of Somalia with the support of Ethiopia."):

@@ -734,6 +734,8 @@ def describe_actor(tree: Tree, heads: list[int], countries: Mapping[str, str | N
         if found:
             break
         direct = bool(ids)
+    if not tokens:  # all of it a stance ("an anti-Trump rally"): names no actor
+        return NO_ACTOR
     for h in heads:
         if tree.lemma(h) in PERSONAL_PRONOUNS and (person := antecedent(tree, h, countries)):
             ids.append(person.entity_id)  # "he plans to meet ...": the last person named
