@@ -76,3 +76,16 @@ def test_a_rule_overrides_an_earlier_one_attribute_by_attribute() -> None:
     assert [(t.pos_, str(t.morph), t.lemma_) for t in nlp(text)] == expected
     assert fast.merged  # tokens matched several rules, merged in rule order
     assert any(len(rules) > 1 for rules in fast.merged)
+
+
+def test_parsing_leaves_spacy_vocabulary_as_it_was(seed_texts: dict[str, str]) -> None:
+    """parse_texts runs in a memory zone: the strings of new words are freed after."""
+    nlp = load_model()
+    before = len(nlp.vocab.strings)
+    invented = "Zqxvolian minister Brokkenhulst met Zqxvolian envoy Tramblewick in Quorvast."
+    texts = [invented, *seed_texts.values()]
+    first = list(parse_texts(texts))
+    assert len(nlp.vocab.strings) == before
+    assert "Brokkenhulst" not in nlp.vocab.strings
+    assert [t.text for t in first[0].tokens][:3] == ["Zqxvolian", "minister", "Brokkenhulst"]
+    assert list(parse_texts(texts)) == first  # the same records when parsed again

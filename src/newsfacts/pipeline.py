@@ -190,7 +190,7 @@ def extract_parsed(article: Article, doc: ParsedText) -> BatchResult:
 def parse_alone(article: Article) -> BatchResult:
     """Parse one article by itself and extract from it; a failure becomes its Rejection."""
     try:
-        doc = next(parse_texts([article.body]))
+        (doc,) = parse_texts([article.body])
     except Exception as exc:
         return BatchResult((), (), (nlp_rejection(article, exc),))
     return extract_parsed(article, doc)

@@ -139,16 +139,23 @@ def model_version() -> str:
 
 
 def parse_texts(texts: Iterable[str]) -> Iterator[ParsedText]:
-    """Parse texts in batches with the full pipeline (tagger, parser, NER)."""
+    """Parse texts in batches with the full pipeline (tagger, parser, NER).
+
+    Inside a spaCy memory zone: the strings spaCy adds to its vocabulary for these texts
+    are freed when the generator ends (only our own records leave it), so a long build's
+    vocabulary does not grow with the corpus. Zones do not nest: consume or close one
+    generator before starting another."""
     nlp = load_model()
     clipped = (text[:MAX_CHARS] for text in texts)
-    for doc in nlp.pipe(clipped, batch_size=PIPE_BATCH_SIZE):
-        yield to_parsed_text(doc)
+    with nlp.memory_zone():
+        for doc in nlp.pipe(clipped, batch_size=PIPE_BATCH_SIZE):
+            yield to_parsed_text(doc)
 
 
 def parse_text(text: str) -> ParsedText:
     """Parse one text (use `parse_texts` for many)."""
-    return next(parse_texts([text]))
+    (parsed,) = parse_texts([text])  # to the end: the memory zone closes
+    return parsed
 
 
 def to_parsed_text(doc: Any) -> ParsedText:
