@@ -206,6 +206,34 @@ def test_a_rejected_article_leaves_no_rows_behind(seeds_dir: Path, tmp_path: Pat
         assert ids and ids <= articles, table
 
 
+def test_a_parse_failing_mid_batch_costs_only_the_broken_article(
+    seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch parse breaks on the second article: the first keeps its extraction, the
+    rest are parsed alone, and only the broken one is rejected (`extract_nlp_error`)."""
+    from newsfacts.extract import nlp
+
+    items = pipeline.ingest_folder(seeds_dir)
+    articles = [a for i in items for a in pipeline.process_item(i).articles]
+    broken = articles[1].body
+    real_parse = nlp.parse_texts
+
+    def parse_texts(texts):  # type: ignore[no-untyped-def]
+        for text in texts:
+            if text == broken:
+                raise RuntimeError("the parser broke")
+            yield from real_parse([text])
+
+    monkeypatch.setattr(pipeline, "parse_texts", parse_texts)
+    batch = pipeline.extract_batch_nlp(articles * 2)  # first, broken, first again, broken
+    assert [r.reason for r in batch.rejected] == ["extract_nlp_error"] * 2
+    assert {r.article_id for r in batch.rejected} == {articles[1].article_id}
+    assert "the parser broke" in batch.rejected[0].detail
+    expected = pipeline.extract_parsed(articles[0], nlp.parse_text(articles[0].body))
+    assert batch.mentions == expected.mentions * 2 and expected.mentions
+    assert batch.events == expected.events * 2 and expected.events
+
+
 def test_a_broken_table_blocks_publishing(
     seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
