@@ -39,7 +39,8 @@ FAST = FetchSettings(min_interval_seconds=0.0, timeout_seconds=5.0, total_timeou
                      max_retries=0, backoff_seconds=0.01)
 # A stage raised on an item (pipeline.process_item, extract_batch_nlp, raw_article_from_bytes):
 # none of the bad items may do that; each has a reason of its own.
-CRASHES = {"ingest_error", "clean_error", "extract_error", "extract_nlp_error"}
+CRASHES = {"ingest_error", "clean_error", "extract_error", "extract_nlp_error",
+           "extract_quotes_error", "extract_events_error"}
 FIGURES: dict[str, dict[str, Any]] = {}  # per source kind, printed at the end of the module
 
 

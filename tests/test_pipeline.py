@@ -234,6 +234,32 @@ def test_a_parse_failing_mid_batch_costs_only_the_broken_article(
     assert batch.events == expected.events * 2 and expected.events
 
 
+def test_a_failure_in_events_costs_only_the_events(
+    seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsfacts.extract.nlp import parse_text
+
+    articles = [a for i in pipeline.ingest_folder(seeds_dir)
+                for a in pipeline.process_item(i).articles]
+    article = articles[0]
+    doc = parse_text(article.body)
+    whole = pipeline.extract_parsed(article, doc)
+    assert whole.mentions and whole.quotes and whole.events and not whole.rejected
+
+    def broken(*args: object) -> None:
+        raise KeyError("no such actor")
+
+    monkeypatch.setattr(pipeline, "extract_events", broken)
+    partial = pipeline.extract_parsed(article, doc)
+    assert (partial.mentions, partial.entity_facts, partial.quotes) == (
+        whole.mentions, whole.entity_facts, whole.quotes)
+    assert partial.events == ()
+    [rejection] = partial.rejected
+    assert (rejection.reason, rejection.article_id) == ("extract_events_error",
+                                                          article.article_id)
+    assert rejection.detail == f"{article.source_uri}: KeyError: 'no such actor'"
+
+
 def test_a_broken_table_blocks_publishing(
     seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

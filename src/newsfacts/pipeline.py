@@ -30,6 +30,8 @@ from newsfacts.publish.parquet import DEFAULT_PARTITION_ROWS
 from newsfacts.records import (
     Article,
     BatchResult,
+    Event,
+    Quote,
     RawArticle,
     Rejection,
     Span,
@@ -175,16 +177,29 @@ def extract_batch_nlp(articles: Sequence[Article]) -> BatchResult:
 
 
 def extract_parsed(article: Article, doc: ParsedText) -> BatchResult:
-    """Entities, quotes and events of one parsed body; a failure becomes its Rejection."""
+    """Entities, quotes and events of one parsed body.
+
+    A failure costs only what depends on the step that raised: without entities nothing is
+    extracted (`extract_nlp_error`); a failure in quotes or events leaves the article's
+    entities and the other table (`extract_quotes_error`, `extract_events_error`)."""
     try:
         mentions, facts = extract_entities(article.article_id, doc, dateline_span(article))
+    except Exception as exc:
+        return BatchResult((), (), (nlp_rejection(article, exc),))
+    rejected: list[Rejection] = []
+    quotes: tuple[Quote, ...] = ()
+    events: tuple[Event, ...] = ()
+    try:
         quotes = place_quotes(article.article_id, extract_quotes(doc), mentions)
+    except Exception as exc:
+        rejected.append(nlp_rejection(article, exc, "extract_quotes_error"))
+    try:
         countries = {f.entity_id: f.country for f in facts}
         sectors = {f.entity_id: f.sector for f in facts}
         events = place_events(article, extract_events(doc, mentions, countries, sectors))
     except Exception as exc:
-        return BatchResult((), (), (nlp_rejection(article, exc),))
-    return BatchResult((), (), (), mentions, facts, quotes, events)
+        rejected.append(nlp_rejection(article, exc, "extract_events_error"))
+    return BatchResult((), (), tuple(rejected), mentions, facts, quotes, events)
 
 
 def parse_alone(article: Article) -> BatchResult:
@@ -204,14 +219,16 @@ def dateline_span(article: Article) -> Span | None:
                 article.dateline)
 
 
-def nlp_rejection(article: Article, exc: Exception) -> Rejection:
-    """The record of an article whose entities and quotes could not be extracted."""
+def nlp_rejection(article: Article, exc: Exception,
+                  reason: str = "extract_nlp_error") -> Rejection:
+    """The record of a published article whose entities, quotes or events (by `reason`)
+    could not be extracted."""
     return Rejection(
         source_uri=article.source_uri,
         article_id=article.article_id,
         raw_sha256=article.raw_sha256,
         stage="extract",
-        reason="extract_nlp_error",
+        reason=reason,
         detail=f"{article.source_uri}: {type(exc).__name__}: {exc}",
     )
 
