@@ -116,8 +116,8 @@ def load_spacy_pipeline(fast: bool) -> Any:
 
 
 def fast_cpu_ops() -> tuple[str, dict[str, Any]]:
-    """thinc ops whose matrix products go to numpy (OpenBLAS) instead of BLIS, with BLAS
-    limited to one thread in this process.
+    """thinc ops whose matrix products go to numpy (OpenBLAS) instead of BLIS, with the BLAS
+    libraries loaded so far (numpy's) limited to one thread in this process.
 
     The BLIS bundled with thinc picks its kernels by CPU model and falls back to its slow
     generic ones on CPUs it does not know (AMD family 1Ah here), while OpenBLAS picks by
