@@ -260,6 +260,41 @@ def test_a_failure_in_events_costs_only_the_events(
     assert rejection.detail == f"{article.source_uri}: KeyError: 'no such actor'"
 
 
+def test_a_failure_in_one_sentence_costs_only_its_events(
+    seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsfacts.extract import events as event_module
+    from newsfacts.extract.nlp import parse_text
+
+    article = next(a for i in pipeline.ingest_folder(seeds_dir)
+                   for a in pipeline.process_item(i).articles)
+    doc = parse_text(article.body)
+    whole = pipeline.extract_parsed(article, doc)
+    real = event_module.sentence_events
+
+    def breaks_on_erdogan(tree, *args):  # type: ignore[no-untyped-def]
+        sentence = tree.parsed.text[tree.sentence.start:tree.sentence.end]
+        if "Erdogan" in sentence:
+            raise IndexError("no token there")
+        return real(tree, *args)
+
+    monkeypatch.setattr(event_module, "sentence_events", breaks_on_erdogan)
+    partial = pipeline.extract_parsed(article, doc)
+    broken = [s for s in doc.sentences if "Erdogan" in doc.text[s.start:s.end]]
+    assert broken and len(partial.rejected) == len(broken)
+    assert [r.detail for r in partial.rejected] == [
+        f"{article.source_uri}: sentence {s.start}-{s.end}: IndexError: no token there"
+        for s in broken]
+    assert {r.reason for r in partial.rejected} == {"extract_events_error"}
+    kept = [e for e in whole.events
+            if not any(s.start <= e.trigger_start < s.end for s in broken)]
+    assert partial.events and 0 < len(partial.events) < len(whole.events)
+    assert {e.sentence for e in partial.events} <= {e.sentence for e in kept}
+    assert partial.mentions == whole.mentions and partial.quotes == whole.quotes
+    with pytest.raises(IndexError):  # without a handler (evaluation, tests) it propagates
+        event_module.extract_events(doc, whole.mentions, {}, {})
+
+
 def test_a_broken_table_blocks_publishing(
     seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

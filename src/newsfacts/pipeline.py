@@ -18,7 +18,7 @@ from newsfacts.extract.article import extract_article
 from newsfacts.extract.entities import extract_entities
 from newsfacts.extract.event_rows import place_events
 from newsfacts.extract.events import extract_events
-from newsfacts.extract.nlp import ParsedText, parse_texts
+from newsfacts.extract.nlp import ParsedText, Sentence, parse_texts
 from newsfacts.extract.quotes import extract_quotes
 from newsfacts.extract.speakers import place_quotes
 from newsfacts.ids import source_meta_sha256
@@ -181,7 +181,8 @@ def extract_parsed(article: Article, doc: ParsedText) -> BatchResult:
 
     A failure costs only what depends on the step that raised: without entities nothing is
     extracted (`extract_nlp_error`); a failure in quotes or events leaves the article's
-    entities and the other table (`extract_quotes_error`, `extract_events_error`)."""
+    entities and the other table (`extract_quotes_error`, `extract_events_error`), and one
+    in a sentence's events costs only that sentence's (a rejection naming its offsets)."""
     try:
         mentions, facts = extract_entities(article.article_id, doc, dateline_span(article))
     except Exception as exc:
@@ -193,10 +194,15 @@ def extract_parsed(article: Article, doc: ParsedText) -> BatchResult:
         quotes = place_quotes(article.article_id, extract_quotes(doc), mentions)
     except Exception as exc:
         rejected.append(nlp_rejection(article, exc, "extract_quotes_error"))
+    def sentence_failed(sentence: Sentence, exc: Exception) -> None:
+        rejected.append(nlp_rejection(article, exc, "extract_events_error",
+                                      f"sentence {sentence.start}-{sentence.end}"))
+
     try:
         countries = {f.entity_id: f.country for f in facts}
         sectors = {f.entity_id: f.sector for f in facts}
-        events = place_events(article, extract_events(doc, mentions, countries, sectors))
+        events = place_events(article, extract_events(doc, mentions, countries, sectors,
+                                                      sentence_failed))
     except Exception as exc:
         rejected.append(nlp_rejection(article, exc, "extract_events_error"))
     return BatchResult((), (), tuple(rejected), mentions, facts, quotes, events)
@@ -219,17 +225,18 @@ def dateline_span(article: Article) -> Span | None:
                 article.dateline)
 
 
-def nlp_rejection(article: Article, exc: Exception,
-                  reason: str = "extract_nlp_error") -> Rejection:
+def nlp_rejection(article: Article, exc: Exception, reason: str = "extract_nlp_error",
+                  where: str | None = None) -> Rejection:
     """The record of a published article whose entities, quotes or events (by `reason`)
-    could not be extracted."""
+    could not be extracted, or of the part of it `where` names (a sentence's offsets)."""
+    place = f"{article.source_uri}: {where}" if where else article.source_uri
     return Rejection(
         source_uri=article.source_uri,
         article_id=article.article_id,
         raw_sha256=article.raw_sha256,
         stage="extract",
         reason=reason,
-        detail=f"{article.source_uri}: {type(exc).__name__}: {exc}",
+        detail=f"{place}: {type(exc).__name__}: {exc}",
     )
 
 

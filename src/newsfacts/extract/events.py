@@ -41,7 +41,7 @@ One sentence at a time (`extract_events`):
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -1116,19 +1116,27 @@ def extract_events(
     mentions: Sequence[Mention],
     countries: Mapping[str, str | None],
     sectors: Mapping[str, str | None],
+    on_sentence_error: Callable[[Sentence, Exception], None] | None = None,
 ) -> tuple[EventMatch, ...]:
     """The events of a parsed text, in text order.
 
     `mentions` are the text's entity mentions (`extract_entities`), `countries` and
-    `sectors` map their entity ids to ISO alpha-2 codes and sectors.
+    `sectors` map their entity ids to ISO alpha-2 codes and sectors. A sentence on which
+    the extraction raises is skipped and handed to `on_sentence_error` when given (the
+    build records it); without one the error propagates.
     """
     expressions = find_time_expressions(parsed.text)
     events: list[EventMatch] = []
     for sentence in parsed.sentences:
-        tree = build_tree(parsed, sentence, mentions)
         in_sentence = [s for s in expressions
                        if sentence.start <= s.start and s.end <= sentence.end]
-        events.extend(sentence_events(tree, countries, sectors, in_sentence))
+        try:
+            tree = build_tree(parsed, sentence, mentions)
+            events.extend(sentence_events(tree, countries, sectors, in_sentence))
+        except Exception as exc:
+            if on_sentence_error is None:
+                raise
+            on_sentence_error(sentence, exc)
     country_places = frozenset(m.entity_id for m in mentions if m.entity_type == "GPE"
                                and country_of_country_name(m.text))
     return link_meeting_references(events, country_places, countries)
