@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from newsfacts.extract.nlp import (
     PIPE_BATCH_SIZE,
     load_model,
@@ -92,3 +94,26 @@ def test_parsing_leaves_spacy_vocabulary_as_it_was(seed_texts: dict[str, str]) -
     assert "Brokkenhulst" not in nlp.vocab.strings
     assert [t.text for t in first[0].tokens][:3] == ["Zqxvolian", "minister", "Brokkenhulst"]
     assert list(parse_texts(texts)) == first  # the same records when parsed again
+
+
+def test_parses_from_several_threads_wait_for_each_other(seed_texts: dict[str, str]) -> None:
+    """The local flow runs batches in threads: their memory zones must not overlap, so each
+    parse waits for the one before; the records are those of a parse alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = list(seed_texts.values())
+    alone = list(parse_texts(texts))
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: list(parse_texts(texts)), range(8)))
+    assert results == [alone] * 8
+
+
+def test_a_second_parse_in_the_same_thread_must_wait_for_the_first(
+        seed_texts: dict[str, str]) -> None:
+    texts = list(seed_texts.values())
+    first = parse_texts(texts)
+    next(first)  # open: its memory zone holds the model
+    with pytest.raises(RuntimeError, match="previous parse is still open"):
+        next(parse_texts(texts))
+    first.close()
+    assert len(list(parse_texts(texts))) == 2  # closed: parsing goes on

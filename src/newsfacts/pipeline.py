@@ -194,6 +194,7 @@ def extract_parsed(article: Article, doc: ParsedText) -> BatchResult:
         quotes = place_quotes(article.article_id, extract_quotes(doc), mentions)
     except Exception as exc:
         rejected.append(nlp_rejection(article, exc, "extract_quotes_error"))
+
     def sentence_failed(sentence: Sentence, exc: Exception) -> None:
         rejected.append(nlp_rejection(article, exc, "extract_events_error",
                                       f"sentence {sentence.start}-{sentence.end}"))

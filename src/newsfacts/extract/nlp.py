@@ -8,6 +8,7 @@ first when installed. Nothing is downloaded at run time.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -83,6 +84,11 @@ class ParsedText:
         return self.tokens[sentence.first_token:sentence.end_token]
 
 
+# One parse at a time per process (`parse_texts`), and whether this thread has one open.
+_model_lock = threading.Lock()
+_parsing = threading.local()
+
+
 @cache
 def load_model() -> Any:
     """The spaCy pipeline, loaded once per process from an installed package, with the
@@ -121,8 +127,8 @@ def fast_cpu_ops() -> tuple[str, dict[str, Any]]:
 
     The BLIS bundled with thinc picks its kernels by CPU model and falls back to its slow
     generic ones on CPUs it does not know (AMD family 1Ah here), while OpenBLAS picks by
-    instruction set: the parse takes ~28 % less CPU on this machine, with the same tokens,
-    tags, trees and entities on the 840 dev news articles (bench/README.md). One thread: the
+    instruction set: the parse takes ~26 % less CPU on this machine, with the same tokens,
+    tags, trees and entities (2,400 dev texts; bench/README.md). One thread: the
     products are small, a second thread only spins (more CPU, no faster here), and builds
     parallelise by process (Dask, isolation workers).
     """
@@ -143,13 +149,23 @@ def parse_texts(texts: Iterable[str]) -> Iterator[ParsedText]:
 
     Inside a spaCy memory zone: the strings spaCy adds to its vocabulary for these texts
     are freed when the generator ends (only our own records leave it), so a long build's
-    vocabulary does not grow with the corpus. Zones do not nest: consume or close one
-    generator before starting another."""
+    vocabulary does not grow with the corpus. Zones must not overlap, so one parse runs at
+    a time in a process: another thread's waits (the local flow runs batches in threads),
+    and a second parse opened by the same thread before the first is consumed or closed
+    raises instead of waiting for itself."""
+    if getattr(_parsing, "open", False):
+        raise RuntimeError("parse_texts: this thread's previous parse is still open; "
+                           "consume or close it first")
     nlp = load_model()
     clipped = (text[:MAX_CHARS] for text in texts)
-    with nlp.memory_zone():
-        for doc in nlp.pipe(clipped, batch_size=PIPE_BATCH_SIZE):
-            yield to_parsed_text(doc)
+    with _model_lock:
+        _parsing.open = True
+        try:
+            with nlp.memory_zone():
+                for doc in nlp.pipe(clipped, batch_size=PIPE_BATCH_SIZE):
+                    yield to_parsed_text(doc)
+        finally:
+            _parsing.open = False
 
 
 def parse_text(text: str) -> ParsedText:
