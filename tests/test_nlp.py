@@ -117,3 +117,13 @@ def test_a_second_parse_in_the_same_thread_must_wait_for_the_first(
         next(parse_texts(texts))
     first.close()
     assert len(list(parse_texts(texts))) == 2  # closed: parsing goes on
+
+
+def test_a_rule_added_later_is_applied() -> None:
+    from newsfacts.extract.attribute_rules import use_table_attribute_ruler
+
+    nlp = load_spacy_pipeline(fast=False)
+    use_table_attribute_ruler(nlp)
+    ruler = nlp.get_pipe("attribute_ruler")
+    ruler.add([[{"LOWER": "zqxword"}]], {"LEMMA": "zqxlemma"})
+    assert [t.lemma_ for t in nlp("The zqxword fell.")][1] == "zqxlemma"

@@ -87,6 +87,11 @@ class TableAttributeRuler(AttributeRuler):
         self.rest = Matcher(vocab, validate=False)
         self.merged: dict[tuple[int, ...], dict[Any, Any]] = {}
 
+    def add(self, patterns: Any, attrs: dict[Any, Any], index: int = 0) -> None:
+        """AttributeRuler.add; the tables are rebuilt before the next document."""
+        super().add(patterns, attrs, index)
+        self._compiled = False
+
     def compile(self) -> None:
         """Sort the rules into lookup tables and the remaining Matcher."""
         tables: dict[Shape, dict[RuleKey, list[TableRule]]] = defaultdict(lambda: defaultdict(list))
