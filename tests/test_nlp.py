@@ -16,11 +16,15 @@ from newsfacts.extract.nlp import (
 )
 
 
+def layers(nlp) -> list:  # type: ignore[no-untyped-def]
+    """Every layer of every trainable component."""
+    return [layer for _, pipe in nlp.pipeline if getattr(pipe, "model", None) is not None
+            for layer in pipe.model.walk()]
+
+
 def model_ops(nlp) -> set[tuple[str, bool]]:  # type: ignore[no-untyped-def]
     """(ops name, uses BLIS) of every layer of every trainable component."""
-    return {(layer.ops.name, layer.ops.use_blis)
-            for _, pipe in nlp.pipeline if getattr(pipe, "model", None) is not None
-            for layer in pipe.model.walk()}
+    return {(layer.ops.name, layer.ops.use_blis) for layer in layers(nlp)}
 
 
 def test_the_build_model_multiplies_with_numpy_in_one_blas_thread() -> None:
@@ -29,10 +33,7 @@ def test_the_build_model_multiplies_with_numpy_in_one_blas_thread() -> None:
     nlp = load_model()
     # spaCy builds the parser's and NER's output layer under "cpu" ops itself; its greedy
     # parse does not multiply through that layer's ops.
-    blis_layers = {layer.name for _, pipe in nlp.pipeline
-                   if getattr(pipe, "model", None) is not None
-                   for layer in pipe.model.walk() if layer.ops.use_blis}
-    assert blis_layers == {"linear"}
+    assert {layer.name for layer in layers(nlp) if layer.ops.use_blis} == {"linear"}
     assert ("numpy", False) in model_ops(nlp)
     # numpy's OpenBLAS (thinc multiplies through numpy); a BLAS loaded later by another
     # package (scipy's) is not limited, and thinc does not use it
@@ -97,12 +98,23 @@ def test_parsing_leaves_spacy_vocabulary_as_it_was(seed_texts: dict[str, str]) -
 
 
 def test_parses_from_several_threads_wait_for_each_other(seed_texts: dict[str, str]) -> None:
-    """The local flow runs batches in threads: their memory zones must not overlap, so each
-    parse waits for the one before; the records are those of a parse alone."""
+    """The local flow runs batches in threads: their memory zones must not overlap, so a
+    parse waits while another thread's is open; the records are those of a parse alone."""
+    import threading
     from concurrent.futures import ThreadPoolExecutor
 
     texts = list(seed_texts.values())
     alone = list(parse_texts(texts))
+    first = parse_texts(texts)
+    next(first)  # this thread's parse is open
+    other: list = []
+    waiting = threading.Thread(target=lambda: other.extend(parse_texts(texts)))
+    waiting.start()
+    waiting.join(timeout=2.0)  # parsing the seeds takes ~0.2 s: it would be done by now
+    assert waiting.is_alive() and not other
+    first.close()
+    waiting.join(timeout=60)
+    assert not waiting.is_alive() and other == alone
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda _: list(parse_texts(texts)), range(8)))
     assert results == [alone] * 8

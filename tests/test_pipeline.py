@@ -217,15 +217,20 @@ def test_a_parse_failing_mid_batch_costs_only_the_broken_article(
     articles = [a for i in items for a in pipeline.process_item(i).articles]
     broken = articles[1].body
     real_parse = nlp.parse_texts
+    parsed: list[str] = []
 
     def parse_texts(texts):  # type: ignore[no-untyped-def]
         for text in texts:
+            parsed.append(text)
             if text == broken:
                 raise RuntimeError("the parser broke")
             yield from real_parse([text])
 
     monkeypatch.setattr(pipeline, "parse_texts", parse_texts)
     batch = pipeline.extract_batch_nlp(articles * 2)  # first, broken, first again, broken
+    # the batch parse gave the first article, broke on the second; only the three articles
+    # not done were parsed again, one by one (the first is not parsed a second time)
+    assert parsed == [articles[0].body, broken, broken, articles[0].body, broken]
     assert [r.reason for r in batch.rejected] == ["extract_nlp_error"] * 2
     assert {r.article_id for r in batch.rejected} == {articles[1].article_id}
     assert "the parser broke" in batch.rejected[0].detail
