@@ -19,6 +19,7 @@ from flows.task_runners import (
     shared_prefect_api,
 )
 from newsfacts import incremental, pipeline
+from newsfacts.isolation import close_workers
 from newsfacts.publish.release import PublishLocked
 from newsfacts.records import BatchResult
 from newsfacts.sources import Source, resolve_source
@@ -65,6 +66,7 @@ def build(source: str | Path = "seeds", out: Path = Path("datasets"),
     items, plan = pipeline.without_texts(items), incremental.without_texts(plan)
     for done in as_completed(batches):  # stored as each batch ends: a retry resumes there
         incremental.save_batch(plan, done.result())
+    close_workers()  # idle isolation workers hold a copy of the models publishing does not need
     return publish(items, plan, out, settings, wait_for_lock)
 
 

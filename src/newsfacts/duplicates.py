@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from newsfacts.records import Article, BatchResult
 
@@ -40,18 +41,25 @@ def word_shingles(body: str, size: int = SHINGLE_WORDS) -> set[str]:
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
-def duplicate_pairs(articles: Sequence[Article]) -> list[tuple[str, str]]:
-    """Pairs of article ids (sorted) whose bodies are near-duplicates."""
-    from datasketch import LeanMinHash, MinHash, MinHashLSH  # imports scipy: ~1 s
+def body_signature(body: str):  # type: ignore[no-untyped-def]
+    """The MinHash signature of a body's shingles (hash values only), None for an empty body.
 
-    # One body's shingles at a time (they are ~15x its size); a signature keeps only its
-    # hash values (LeanMinHash: the same values, without the 2 kB of permutations each).
-    signatures = {}
-    for article in articles:
-        if grams := word_shingles(article.body):
-            signature = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme="affine32")
-            signature.update_batch([g.encode("utf-8") for g in grams])
-            signatures[article.article_id] = LeanMinHash(signature)
+    Computed one body at a time (its shingles are ~15x its size); a LeanMinHash keeps the
+    same values without the 2 kB of permutations of a MinHash.
+    """
+    from datasketch import LeanMinHash, MinHash  # imports scipy: ~1 s
+
+    if not (grams := word_shingles(body)):
+        return None
+    signature = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme="affine32")
+    signature.update_batch([g.encode("utf-8") for g in grams])
+    return LeanMinHash(signature)
+
+
+def signature_pairs(signatures: dict[str, Any]) -> list[tuple[str, str]]:
+    """Pairs of article ids (sorted) whose signatures are near-duplicates."""
+    from datasketch import MinHashLSH
+
     if len(signatures) < 2:
         return []
     index = MinHashLSH(threshold=DUPLICATE_JACCARD, num_perm=NUM_PERM)
@@ -65,14 +73,30 @@ def duplicate_pairs(articles: Sequence[Article]) -> list[tuple[str, str]]:
     return sorted(pairs)
 
 
-def original_order(article: Article) -> tuple[dt.date, str]:
+def duplicate_pairs(articles: Sequence[Article]) -> list[tuple[str, str]]:
+    """Pairs of article ids (sorted) whose bodies are near-duplicates."""
+    signatures = {a.article_id: s for a in articles if (s := body_signature(a.body)) is not None}
+    return signature_pairs(signatures)
+
+
+OriginalOrder = tuple[dt.date, str]
+
+
+def original_order(article: Article) -> OriginalOrder:
     """Sort key of a group: earliest published first (undated last), then smallest id."""
     return (article.published_date or dt.date.max, article.article_id)
 
 
 def find_duplicates(articles: Sequence[Article]) -> dict[str, str]:
     """Duplicate article id -> the id of its group's original."""
-    parent = {a.article_id: a.article_id for a in articles}
+    return group_duplicates([original_order(a) for a in articles], duplicate_pairs(articles))
+
+
+def group_duplicates(orders: Sequence[OriginalOrder], pairs: Sequence[tuple[str, str]]
+                     ) -> dict[str, str]:
+    """Duplicate article id -> its group's original, from every article's `original_order`
+    and the near-duplicate pairs: linked articles form groups (connected components)."""
+    parent = {article_id: article_id for _, article_id in orders}
 
     def root(article_id: str) -> str:
         while parent[article_id] != article_id:
@@ -80,15 +104,15 @@ def find_duplicates(articles: Sequence[Article]) -> dict[str, str]:
             article_id = parent[article_id]
         return article_id
 
-    for a, b in duplicate_pairs(articles):
+    for a, b in pairs:
         parent[max(root(a), root(b))] = min(root(a), root(b))
-    groups: dict[str, list[Article]] = {}
-    for article in articles:
-        groups.setdefault(root(article.article_id), []).append(article)
+    groups: dict[str, list[OriginalOrder]] = {}
+    for order in orders:
+        groups.setdefault(root(order[1]), []).append(order)
     duplicate_of = {}
     for members in groups.values():
-        original, *copies = sorted(members, key=original_order)
-        duplicate_of.update({c.article_id: original.article_id for c in copies})
+        (_, original), *copies = sorted(members)
+        duplicate_of.update({copy: original for _, copy in copies})
     return duplicate_of
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -162,11 +162,28 @@ def assemble(items: Sequence[pipeline.Item], stored: dict[str, bytes]) -> BatchR
     ])
 
 
-def assemble_stored(items: Sequence[pipeline.Item], ids: Sequence[str], state_path: Path
-                    ) -> BatchResult:
-    """`assemble` from the state file: every input's result, in input order."""
+ASSEMBLE_INPUTS = 500  # inputs whose stored results are decoded at a time for publishing
+
+
+def stored_chunks(items: Sequence[pipeline.Item], state_path: Path,
+                  size: int = ASSEMBLE_INPUTS) -> Iterator[BatchResult]:
+    """`assemble` from the state file, `size` inputs at a time, in input order: publishing
+    holds one chunk's records at a time (`tables.batch_to_tables`), not the dataset's.
+
+    Every input's result is checked to be stored before the first chunk is read.
+    """
     with BuildState(state_path) as state:
-        return assemble(items, state.load(ids))
+        stored_ids = state.stored_ids()
+    missing = [i.source_uri for i in items if isinstance(i, RawArticle)
+               and i.article_id not in stored_ids]
+    if missing:
+        raise RuntimeError(f"no stored result for {len(missing)} article(s), e.g. {missing[0]}")
+    del stored_ids
+    for start in range(0, len(items), size):
+        part = items[start : start + size]
+        with BuildState(state_path) as state:
+            stored = state.load([i.article_id for i in part if isinstance(i, RawArticle)])
+        yield assemble(part, stored)
 
 
 def finish_build(
@@ -180,9 +197,7 @@ def finish_build(
         removed = 0
     else:
         ids = [i.article_id for i in items if isinstance(i, RawArticle)]
-        # Handed over without a name here, so that publish can free the records once the
-        # tables are built (the stored blobs are freed on return from assemble_stored).
-        summary = pipeline.publish(items, assemble_stored(items, ids, plan.state_path),
+        summary = pipeline.publish(items, stored_chunks(items, plan.state_path),
                                    out_root, settings, wait_for_lock=wait_for_lock)
         with BuildState(plan.state_path) as state:
             removed = state.prune(ids)

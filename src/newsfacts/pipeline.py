@@ -24,7 +24,7 @@ from newsfacts.extract.speakers import place_quotes
 from newsfacts.ids import source_meta_sha256
 from newsfacts.ingest.folder import read_folder
 from newsfacts.ingest.source import read_source
-from newsfacts.isolation import needs_isolation, process_isolated
+from newsfacts.isolation import close_workers, needs_isolation, process_isolated
 from newsfacts.limits import current_limits
 from newsfacts.publish.parquet import DEFAULT_PARTITION_ROWS
 from newsfacts.records import (
@@ -397,6 +397,18 @@ def release_writer(tables: dict[str, pa.Table], reports: dict[str, dict[str, Any
     return write
 
 
+def use_system_allocator() -> None:
+    """Make the system allocator Arrow's default memory pool, for this process.
+
+    Publishing builds, sorts, filters and writes whole tables, freeing a copy at each step;
+    Arrow's default allocator (mimalloc) keeps what was freed for reuse, which put ~75 MB on
+    the peak of a 1,000- or 3,000-article build, and releasing it between the steps did not
+    help (bench/README.md, "Memory as the corpus grows"). The tables are the same.
+    """
+    if pa.default_memory_pool().backend_name != "system":
+        pa.set_memory_pool(pa.system_memory_pool())
+
+
 def _dumps(value: Any) -> str:
     import json
 
@@ -439,12 +451,13 @@ def code_versions() -> dict[str, str]:
 
 def publish(
     items: Sequence[Item],
-    result: BatchResult,
+    result: BatchResult | Iterable[BatchResult],
     out_root: Path,
     settings: dict[str, Any],
     wait_for_lock: bool = True,
 ) -> BuildSummary:
-    """Validate the batch results and publish them as a release of the dataset.
+    """Validate the batch results (one BatchResult, or chunks of it in input order) and
+    publish them as a release of the dataset.
 
     Another run publishing to the same dataset is waited for, or with `wait_for_lock=False`
     makes this one raise `publish.release.PublishLocked`."""
@@ -453,9 +466,9 @@ def publish(
     from newsfacts.publish.release import folder_lock, publish_release
     from newsfacts.schemas import load_schemas
 
+    use_system_allocator()
     tables = batch_to_tables(result)
-    del result  # the records take ~10x the memory of the tables: let them go (the caller
-    # passes the result it assembled without keeping it: incremental.finish_build)
+    del result
     tables, reports = validate_tables(tables)
     run_info = {
         "code": code_versions(),
@@ -533,6 +546,7 @@ def run_build(
         incremental.save_batch(plan, process_batch(batches.pop(0)))
         if on_batch is not None:
             on_batch(done, total)
+    close_workers()  # each holds a copy of the models (~0.5 GB) that publishing does not need
     return incremental.finish_build(items, plan, out_root, settings,
                                     wait_for_lock=wait_for_lock)
 

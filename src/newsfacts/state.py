@@ -117,6 +117,10 @@ class BuildState:
             "select article_id, raw_sha256, pipeline_version, meta_sha256 from articles")
         return {aid: StoredArticle(sha, version, meta) for aid, sha, version, meta in rows}
 
+    def stored_ids(self) -> set[str]:
+        """The ids of every cached article."""
+        return {aid for (aid,) in self.db.execute("select article_id from articles")}
+
     def save(self, entries: Iterable[tuple[str, str, str, str | None, str, bytes]]) -> None:
         """Store (article_id, source_uri, raw_sha256, meta_sha256, pipeline_version, result)
         rows; commit."""

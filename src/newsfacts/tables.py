@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import fields, replace
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from newsfacts.duplicates import link_duplicates
-from newsfacts.extract.entity_merge import merge_entities
+from newsfacts.duplicates import (
+    OriginalOrder,
+    body_signature,
+    group_duplicates,
+    original_order,
+    signature_pairs,
+)
+from newsfacts.extract.entity_merge import merge_entity_facts
 from newsfacts.extract.stories import assign_stories, count_dyads
 from newsfacts.records import (
     Article,
@@ -20,6 +26,7 @@ from newsfacts.records import (
     BoilerplateLine,
     Dyad,
     Entity,
+    EntityFact,
     Event,
     Mention,
     Quote,
@@ -41,10 +48,7 @@ RECORD_TYPES: dict[str, type] = {
 
 def records_to_table(schema: TableSchema, records: Sequence[Any]) -> pa.Table:
     """An Arrow table with the schema's columns and types, rows sorted by its sort key."""
-    names = schema.column_names
-    columns = {name: [getattr(r, name) for r in records] for name in names}
-    table = pa.table(columns, schema=schema.arrow_schema())
-    return sort_table(schema, table)
+    return sort_table(schema, unsorted_table(schema, records))
 
 
 def sort_table(schema: TableSchema, table: pa.Table) -> pa.Table:
@@ -56,30 +60,93 @@ def sort_table(schema: TableSchema, table: pa.Table) -> pa.Table:
     return table.take(order)
 
 
-def batch_to_tables(result: BatchResult) -> dict[str, pa.Table]:
-    """The tables of a release from the merged batch results.
+# The per-article tables: built chunk by chunk from the results, never held as records.
+ARTICLE_TABLES = ("articles", "boilerplate", "rejected", "mentions", "quotes")
+
+
+def batch_to_tables(results: BatchResult | Iterable[BatchResult]) -> dict[str, pa.Table]:
+    """The tables of a release from the batch results: one BatchResult, or the dataset's
+    results chunk by chunk (`incremental.stored_chunks`), in input order.
 
     Near-duplicate articles are linked and entities merged across articles here, the steps
-    that see the whole dataset.
+    that see the whole dataset. Each chunk's articles, boilerplate, rejections, mentions and
+    quotes become Arrow at once (Python records take ~3x the memory), keeping only what the
+    dataset steps need as records: a MinHash signature and date per article, the entity
+    facts and the events. The tables are the same whatever the chunks.
     """
     schemas = load_schemas()
-    result = link_duplicates(result)
-    mentions, entities, merged = merge_entities(result.mentions, result.entity_facts)
-    quotes = [replace(q, speaker_entity_id=merged.get(q.speaker_entity_id, q.speaker_entity_id))
-              for q in result.quotes]
+    parts: dict[str, list[pa.Table]] = {name: [] for name in ARTICLE_TABLES}
+    facts: list[EntityFact] = []
+    events: list[Event] = []
+    signatures: dict[str, Any] = {}
+    orders: list[OriginalOrder] = []
+    for chunk in [results] if isinstance(results, BatchResult) else results:
+        for name in ARTICLE_TABLES:
+            parts[name].append(unsorted_table(schemas[name], getattr(chunk, name)))
+        facts.extend(chunk.entity_facts)
+        events.extend(chunk.events)
+        for article in chunk.articles:
+            orders.append(original_order(article))
+            if (signature := body_signature(article.body)) is not None:
+                signatures[article.article_id] = signature
+        del chunk
+    tables = {name: pa.concat_tables(found) if found else unsorted_table(schemas[name], ())
+              for name, found in parts.items()}
+    del parts
+    duplicate_of = group_duplicates(orders, signature_pairs(signatures))
+    del signatures, orders
+    if duplicate_of:
+        tables = link_duplicate_rows(tables, duplicate_of)
+        facts = [f for f in facts if f.article_id not in duplicate_of]
+        events = [e for e in events if e.article_id not in duplicate_of]
+    entities, merged = merge_entity_facts(facts)
+    del facts
+    tables["mentions"] = replace_values(tables["mentions"], "entity_id", merged)
+    tables["quotes"] = replace_values(tables["quotes"], "speaker_entity_id", merged)
     countries = {e.entity_id: e.country for e in entities}
-    events = assign_stories([repoint_event(e, merged, countries) for e in result.events])
-    records: dict[str, Sequence[Any]] = {
-        "articles": result.articles,
-        "boilerplate": result.boilerplate,
-        "entities": entities,
-        "mentions": mentions,
-        "quotes": quotes,
-        "events": events,
-        "dyads": count_dyads(events),
-        "rejected": result.rejected,
-    }
-    return {name: records_to_table(schemas[name], rows) for name, rows in records.items()}
+    stories = assign_stories([repoint_event(e, merged, countries) for e in events])
+    del events
+    tables["entities"] = unsorted_table(schemas["entities"], entities)
+    tables["events"] = unsorted_table(schemas["events"], stories)
+    tables["dyads"] = unsorted_table(schemas["dyads"], count_dyads(stories))
+    del entities, stories
+    return {name: sort_table(schemas[name], tables[name]) for name in RECORD_TYPES}
+
+
+def unsorted_table(schema: TableSchema, records: Sequence[Any]) -> pa.Table:
+    """An Arrow table with the schema's columns and types, rows in the records' order."""
+    columns = {name: [getattr(r, name) for r in records] for name in schema.column_names}
+    return pa.table(columns, schema=schema.arrow_schema())
+
+
+def link_duplicate_rows(tables: dict[str, pa.Table], duplicate_of: dict[str, str]
+                        ) -> dict[str, pa.Table]:
+    """`duplicate_of` set on the copies' article rows; the copies' mentions and quotes left
+    out (what `duplicates.link_duplicates` does to records)."""
+    copies = pa.array(sorted(duplicate_of), pa.string())
+    out = dict(tables)
+    articles = tables["articles"]
+    ids = articles.column("article_id").to_pylist()
+    index = articles.schema.get_field_index("duplicate_of")
+    out["articles"] = articles.set_column(index, articles.schema.field(index), pa.array(
+        [duplicate_of.get(i) for i in ids], articles.schema.field(index).type))
+    for name in ("mentions", "quotes"):
+        table = tables[name]
+        out[name] = table.filter(pc.invert(pc.is_in(table.column("article_id"), copies)))
+    return out
+
+
+def replace_values(table: pa.Table, column: str, mapping: dict[str, str]) -> pa.Table:
+    """The table with the values of a string column replaced through `mapping`."""
+    if not mapping or table.num_rows == 0:
+        return table
+    old = pa.array(list(mapping), pa.string())
+    new = pa.array(list(mapping.values()), pa.string())
+    values = table.column(column)
+    position = pc.index_in(values, value_set=old)
+    replaced = pc.if_else(pc.is_null(position), values, pc.take(new, position))
+    index = table.schema.get_field_index(column)
+    return table.set_column(index, table.schema.field(index), replaced)
 
 
 def repoint_event(event: Event, merged: dict[str, str], countries: dict[str, str | None]) -> Event:

@@ -63,17 +63,24 @@ def merge_entities(
     Also returns the merged-away entity ids and the id each now points at, for the other
     tables that name entities (quotes' speakers).
     """
+    entities, merged = merge_entity_facts(facts)
+    remapped = tuple(
+        replace(m, entity_id=merged[m.entity_id]) if m.entity_id in merged else m
+        for m in mentions
+    )
+    return remapped, entities, merged
+
+
+def merge_entity_facts(facts: Sequence[EntityFact]) -> tuple[tuple[Entity, ...], dict[str, str]]:
+    """The dataset's entities from every article's facts, and the merged-away entity ids with
+    the id each now points at (for the tables that name entities)."""
     merges = person_merges(facts)
     new_id = {make_entity_id(old): make_entity_id(new) for old, new in merges.items()}
     grouped: dict[str, list[EntityFact]] = defaultdict(list)
     for fact in facts:
         grouped[new_id.get(fact.entity_id, fact.entity_id)].append(fact)
     entities = tuple(merge_facts(entity_id, group) for entity_id, group in sorted(grouped.items()))
-    remapped = tuple(
-        replace(m, entity_id=new_id[m.entity_id]) if m.entity_id in new_id else m
-        for m in mentions
-    )
-    return remapped, entities, {old: new for old, new in new_id.items() if old != new}
+    return entities, {old: new for old, new in new_id.items() if old != new}
 
 
 def weighted_choice(pairs: Iterable[tuple[str | None, int]]) -> str | None:
