@@ -175,3 +175,31 @@ def test_a_large_page_is_read_in_the_worker_under_the_deadline(
     [rejection] = read_folder(tmp_path)
     assert isinstance(rejection, Rejection) and rejection.reason == "ingest_timeout"
     assert rejection.detail.startswith(f"{tmp_path.name}/slow.html: main-text extraction: ")
+
+
+def test_idle_workers_end_before_publishing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                            ) -> None:
+    """Each worker holds a copy of the models: the dataset steps do not need them."""
+    from newsfacts import incremental, pipeline
+
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "long.txt").write_text(long_article(12), encoding="utf-8")
+    seen: dict[str, list[int]] = {}
+    real_batch, real_finish = pipeline.process_batch, incremental.finish_build
+
+    def batch_then_look(items):  # type: ignore[no-untyped-def]
+        result = real_batch(items)
+        seen["after processing"] = worker_pids()
+        return result
+
+    def look_then_finish(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen["publishing"] = worker_pids()
+        return real_finish(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "process_batch", batch_then_look)
+    monkeypatch.setattr(incremental, "finish_build", look_then_finish)
+    summary = pipeline.run_build(source, tmp_path / "out")
+    assert summary.rows["articles"] == 1
+    assert seen["after processing"], "the long article was not processed in a worker"
+    assert seen["publishing"] == []
