@@ -96,7 +96,7 @@ def batch_to_tables(results: BatchResult | Iterable[BatchResult]) -> dict[str, p
     duplicate_of = group_duplicates(orders, signature_pairs(signatures))
     del signatures, orders
     if duplicate_of:
-        tables = link_duplicate_rows(tables, duplicate_of)
+        link_duplicate_rows(tables, duplicate_of)
         facts = [f for f in facts if f.article_id not in duplicate_of]
         events = [e for e in events if e.article_id not in duplicate_of]
     entities, merged = merge_entity_facts(facts)
@@ -110,7 +110,8 @@ def batch_to_tables(results: BatchResult | Iterable[BatchResult]) -> dict[str, p
     tables["events"] = unsorted_table(schemas["events"], stories)
     tables["dyads"] = unsorted_table(schemas["dyads"], count_dyads(stories))
     del entities, stories
-    return {name: sort_table(schemas[name], tables[name]) for name in RECORD_TYPES}
+    # each table's unsorted copy goes as its sorted one is made: one table's two copies at once
+    return {name: sort_table(schemas[name], tables.pop(name)) for name in RECORD_TYPES}
 
 
 def unsorted_table(schema: TableSchema, records: Sequence[Any]) -> pa.Table:
@@ -119,21 +120,18 @@ def unsorted_table(schema: TableSchema, records: Sequence[Any]) -> pa.Table:
     return pa.table(columns, schema=schema.arrow_schema())
 
 
-def link_duplicate_rows(tables: dict[str, pa.Table], duplicate_of: dict[str, str]
-                        ) -> dict[str, pa.Table]:
-    """`duplicate_of` set on the copies' article rows; the copies' mentions and quotes left
-    out (what `duplicates.link_duplicates` does to records)."""
+def link_duplicate_rows(tables: dict[str, pa.Table], duplicate_of: dict[str, str]) -> None:
+    """Set `duplicate_of` on the copies' article rows and leave out the copies' mentions and
+    quotes, in `tables` (what `duplicates.link_duplicates` does to records)."""
     copies = pa.array(sorted(duplicate_of), pa.string())
-    out = dict(tables)
     articles = tables["articles"]
     ids = articles.column("article_id").to_pylist()
     index = articles.schema.get_field_index("duplicate_of")
-    out["articles"] = articles.set_column(index, articles.schema.field(index), pa.array(
+    tables["articles"] = articles.set_column(index, articles.schema.field(index), pa.array(
         [duplicate_of.get(i) for i in ids], articles.schema.field(index).type))
     for name in ("mentions", "quotes"):
-        table = tables[name]
-        out[name] = table.filter(pc.invert(pc.is_in(table.column("article_id"), copies)))
-    return out
+        tables[name] = tables[name].filter(
+            pc.invert(pc.is_in(tables[name].column("article_id"), copies)))
 
 
 def replace_values(table: pa.Table, column: str, mapping: dict[str, str]) -> pa.Table:
