@@ -139,3 +139,15 @@ def test_a_rule_added_later_is_applied() -> None:
     ruler = nlp.get_pipe("attribute_ruler")
     ruler.add([[{"LOWER": "zqxword"}]], {"LEMMA": "zqxlemma"})
     assert [t.lemma_ for t in nlp("The zqxword fell.")][1] == "zqxlemma"
+
+
+def test_the_parse_does_not_depend_on_the_pipe_batch_size(
+        seed_texts: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """PIPE_BATCH_SIZE is chosen for memory (bench/README.md): it must not change a parse."""
+    from newsfacts.extract import nlp
+
+    texts = [*seed_texts.values(), *seed_texts.values()]
+    default = list(parse_texts(texts))
+    for size in (1, 3, 32):
+        monkeypatch.setattr(nlp, "PIPE_BATCH_SIZE", size)
+        assert list(parse_texts(texts)) == default, size

