@@ -171,3 +171,27 @@ def test_serve_datasets_hides_the_state(tmp_path: Path) -> None:
                 assert refused.value.code == 404
         finally:
             server.shutdown()
+
+
+def test_publishing_reads_the_state_in_chunks_and_needs_every_result(
+    seeds_dir: Path, tmp_path: Path
+) -> None:
+    """stored_chunks: input order, `size` inputs at a time; a missing result is an error
+    naming the input before any chunk is read."""
+    from newsfacts.incremental import stored_chunks
+
+    items = list(read_folder(seeds_dir))
+    state = tmp_path / "state.sqlite"
+    with BuildState(state) as db:
+        db.save([(i.article_id, i.source_uri, i.raw_sha256, None, "v",
+                  encode_result(BatchResult((), (), (), ()))) for i in items[:1]])
+    chunks = stored_chunks(items, state, size=1)
+    missing = f"no stored result for 1 article.*{items[1].source_uri}"
+    with pytest.raises(RuntimeError, match=missing):
+        next(chunks)
+    with BuildState(state) as db:
+        db.save([(i.article_id, i.source_uri, i.raw_sha256, None, "v",
+                  encode_result(split_by_article(process_batch([i]))[i.article_id]))
+                 for i in items])
+    parts = list(stored_chunks(items, state, size=1))
+    assert [p.articles[0].source_uri for p in parts] == [i.source_uri for i in items]
