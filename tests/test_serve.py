@@ -140,14 +140,29 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
                 stop_process_group(process)
 
 
+RETRY_SECONDS = 60  # the longest a call goes on retrying a busy server
+
+
+def call_api(method: str, url: str, **kwargs: Any) -> httpx.Response:
+    """An API request, retried as Prefect's own client does: the server answers 503 with
+    Retry-After while its SQLite database is locked (by the scheduler, say, on a busy
+    machine), and 429 when it sheds load."""
+    deadline = time.monotonic() + RETRY_SECONDS
+    while True:
+        response = httpx.request(method, url, timeout=10, **kwargs)
+        if response.status_code not in (429, 503) or time.monotonic() > deadline:
+            return response
+        time.sleep(float(response.headers.get("Retry-After") or 1))
+
+
 def deployment_named(api: str, flow: str, name: str) -> dict[str, Any] | None:
-    response = httpx.get(f"{api}/deployments/name/{flow}/{name}", timeout=10)
+    response = call_api("GET", f"{api}/deployments/name/{flow}/{name}")
     return response.json() if response.status_code == 200 else None
 
 
 def flow_runs(api: str, deployment_id: str) -> list[dict[str, Any]]:
     body = {"flow_runs": {"deployment_id": {"any_": [deployment_id]}}, "limit": 50}
-    response = httpx.post(f"{api}/flow_runs/filter", json=body, timeout=10)
+    response = call_api("POST", f"{api}/flow_runs/filter", json=body)
     response.raise_for_status()
     return response.json()
 
@@ -170,13 +185,16 @@ def test_deployment_carries_the_cron_schedule_and_parameters(served: Served) -> 
 
 def test_triggered_run_completes_and_publishes(served: Served, tmp_path: Path) -> None:
     out = tmp_path / "manual"
-    response = httpx.post(f"{served.api}/deployments/{served.deployment_id}/create_flow_run",
-                          json={"parameters": {"out": str(out)}}, timeout=10)
+    response = call_api("POST",
+                        f"{served.api}/deployments/{served.deployment_id}/create_flow_run",
+                        json={"parameters": {"out": str(out)}})
     response.raise_for_status()
     run_id = response.json()["id"]
 
     def finished() -> dict[str, Any] | None:
-        run = httpx.get(f"{served.api}/flow_runs/{run_id}", timeout=10).json()
+        response = call_api("GET", f"{served.api}/flow_runs/{run_id}")
+        response.raise_for_status()
+        run = response.json()
         return run if state_of(run) in TERMINAL else None
 
     run = wait_until(finished, RUN_TIMEOUT, f"triggered flow run {run_id}", served.logs,
