@@ -139,3 +139,15 @@ def test_cleaning_is_idempotent_and_never_raises(text: str) -> None:
         assert isinstance(twice, CleanArticle)
         assert twice.text == once.text
         assert twice.removed == ()
+
+
+@pytest.mark.xfail(strict=True, reason="known bug (session 8 note): a headline found below a "
+                   "kept line is moved first, and the reordered text cleans differently")
+def test_known_idempotence_failure() -> None:
+    """Found by the property test above with random examples: the page '000' / '00<tab>aš'
+    keeps both lines and makes the second the headline; its output, headline first, loses
+    that headline when cleaned again."""
+    once = clean_article(_raw("000\r00\ta\x9a"))
+    assert isinstance(once, CleanArticle)
+    twice = clean_article(_raw(once.text))
+    assert isinstance(twice, CleanArticle) and twice.text == once.text
