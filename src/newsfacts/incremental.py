@@ -174,16 +174,16 @@ def stored_chunks(items: Sequence[pipeline.Item], state_path: Path,
     """
     with BuildState(state_path) as state:
         stored_ids = state.stored_ids()
-    missing = [i.source_uri for i in items if isinstance(i, RawArticle)
-               and i.article_id not in stored_ids]
-    if missing:
-        raise RuntimeError(f"no stored result for {len(missing)} article(s), e.g. {missing[0]}")
-    del stored_ids
-    for start in range(0, len(items), size):
-        part = items[start : start + size]
-        with BuildState(state_path) as state:
-            stored = state.load([i.article_id for i in part if isinstance(i, RawArticle)])
-        yield assemble(part, stored)
+        missing = [i.source_uri for i in items if isinstance(i, RawArticle)
+                   and i.article_id not in stored_ids]
+        if missing:
+            raise RuntimeError(
+                f"no stored result for {len(missing)} article(s), e.g. {missing[0]}")
+        del stored_ids
+        for start in range(0, len(items), size):
+            part = items[start : start + size]
+            yield assemble(part, state.load([i.article_id for i in part
+                                             if isinstance(i, RawArticle)]))
 
 
 def finish_build(
