@@ -13,7 +13,7 @@ from hypothesis import settings
 # Property tests draw the same examples on every run, so CI is reproducible: a failure is a
 # change of the code, not of the draw. HYPOTHESIS_PROFILE=explore searches new random
 # examples (as a developer should now and then: that is how the known failure in
-# tests/test_clean.py::test_known_idempotence_failure was found).
+# tests/test_clean.py::test_short_line_under_the_body_does_not_name_itself was found).
 settings.register_profile("deterministic", derandomize=True)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))

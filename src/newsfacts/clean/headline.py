@@ -368,17 +368,29 @@ def under_related_heading(lines: list[str], index: int) -> bool:
                for i in range(max(0, index - RELATED_WINDOW), index))
 
 
-def is_named_in_body(page: Page, line: str) -> bool:
-    """Whether the first body lines contain the line as words ("New Zealand (Maori ...")."""
-    key = line_key(line)
-    start = page.body_head.find(key)
+def is_named_in_body(page: Page, index: int) -> bool:
+    """Whether the first body lines contain line `index` as words ("New Zealand (Maori ...").
+
+    A line at or under the body start is left out of those lines: it does not name itself
+    (otherwise a short line after the body would be the headline on the page, and not on
+    the cleaned text, where it comes first)."""
+    head = page.body_head if index < page.first else body_head(
+        [page.lines[i] for i in range(page.first, len(page.lines))
+         if page.kept[i] and i != index])
+    key = line_key(page.lines[index])
+    start = head.find(key)
     while start >= 0:
         end = start + len(key)
-        if not (start and is_word_char(page.body_head[start - 1])) and not (
-                end < len(page.body_head) and is_word_char(page.body_head[end])):
+        if not (start and is_word_char(head[start - 1])) and not (
+                end < len(head) and is_word_char(head[end])):
             return True
-        start = page.body_head.find(key, start + 1)
+        start = head.find(key, start + 1)
     return False
+
+
+def body_head(body: list[str]) -> str:
+    """The first MENTION_LINES body lines, case-folded, spaces normalised, in one string."""
+    return " ".join(line_key(line) for line in body[:MENTION_LINES])
 
 
 def is_word_char(char: str) -> bool:
@@ -454,7 +466,7 @@ def is_candidate(page: Page, index: int) -> bool:
     if is_headline_candidate(line):
         return True
     if is_short_candidate(line):
-        return is_named_in_body(page, line)
+        return is_named_in_body(page, index)
     return is_waived_candidate(line) and about_body_share(page, index) >= WAIVED_BODY_SHARE and (
         opens_clean_page(page, index) or is_repeated_nearby(page, index)
         or line_key(line) in page.titled)
@@ -518,7 +530,7 @@ def make_page(lines: list[str], kept: list[bool], first: int,
     words: set[str] = set()
     for line in body:
         words |= content_words(line)
-    head = " ".join(line_key(line) for line in body[:MENTION_LINES])
+    head = body_head(body)
     above = [i for i in range(max(0, first - MAX_LOOKBACK), first)
              if is_headline_candidate(lines[i])]
     followed = frozenset(i for i in above if is_followed_by_byline_or_date(lines, i))
