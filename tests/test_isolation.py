@@ -7,6 +7,7 @@ import os
 import signal
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from newsfacts.ingest.decode import DecodeError
 from newsfacts.ingest.folder import read_folder
 from newsfacts.ingest.html import html_bytes_to_text, html_text_in_process
 from newsfacts.limits import Limits, LimitsError, current_limits
-from newsfacts.pipeline import extract_batch_nlp, process_batch, process_item
+from newsfacts.pipeline import extract_batch_nlp, process_batch, process_item, process_together
 from newsfacts.records import BatchResult, RawArticle, Rejection
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -143,6 +144,54 @@ def test_a_worker_that_dies_is_the_article_s_rejection() -> None:
     assert stopped.reason in ("clean_crash", "extract_crash")
     assert "killed by SIGKILL" in stopped.detail and stopped.detail.startswith("killed.txt: ")
     assert process_batch([raw("then.txt", long_article(10))]).articles  # a new worker
+
+
+def test_a_batch_is_processed_in_a_worker_as_it_would_be_in_process() -> None:
+    items = [raw("a.txt", seed_text(0)), raw("b.txt", seed_text(1))]
+    isolation.close_workers()
+    result = process_batch(items)
+    assert worker_pids(), "the batch was not processed in a worker"
+    assert result == process_together(items)
+    assert len(result.articles) == 2 and result.mentions and not result.rejected
+
+
+def test_a_worker_that_dies_during_a_batch_costs_no_article() -> None:
+    """Killed while it works on a batch (as the kernel's OOM killer would), the worker is
+    replaced and the batch's articles are processed one by one: none is lost."""
+    items = [raw(f"{n}.txt", seed_text(n % 2)) for n in range(40)]
+    process_batch(items[:1])  # a worker ready, its model loaded
+    busy = worker_pids()
+    before = {pid: cpu_ticks(pid) for pid in busy}
+    results: list[BatchResult] = []
+    job = threading.Thread(target=lambda: results.append(process_batch(items)))
+    job.start()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and all(
+            cpu_ticks(pid) - before[pid] < 5 for pid in busy):
+        time.sleep(0.01)
+    assert not results, "the batch ended before the worker could be killed"
+    for pid in busy:
+        os.kill(pid, signal.SIGKILL)
+    job.join(300)
+    [result] = results
+    assert not result.rejected
+    assert sorted(a.source_uri for a in result.articles) == sorted(i.source_uri for i in items)
+    expected = process_together(items)
+    assert Counter(result.mentions) == Counter(expected.mentions) and expected.mentions
+
+
+def test_the_process_that_publishes_does_not_load_the_models(tmp_path: Path) -> None:
+    """The models (~0.5 GB) live in the worker, which ends before publishing."""
+    import subprocess
+    import sys
+
+    script = ("import sys; from pathlib import Path; from newsfacts.pipeline import run_build; "
+              f"run_build(Path({str(SEEDS)!r}), Path({str(tmp_path)!r})); "
+              "print(sorted(m for m in ('spacy', 'lightgbm') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, timeout=600)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "newsfacts" / "latest" / "articles.parquet").exists()
 
 
 def big_page(index: int, padding: int) -> bytes:

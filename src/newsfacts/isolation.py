@@ -104,17 +104,19 @@ class Worker:
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def run(self, job: tuple[str, Any], seconds: float, stage: Stage) -> Any:
-        """The job's result; WorkerStopped past `seconds` (the worker is then killed) or
-        when the worker dies. `stage` is where the job starts; the worker reports the next."""
+    def run(self, job: tuple[str, Any], seconds: float | None, stage: Stage) -> Any:
+        """The job's result; WorkerStopped past `seconds` (the worker is then killed; None:
+        no deadline) or when the worker dies. `stage` is where the job starts; the worker
+        reports the next."""
         try:
             self.send.send(job)
         except OSError as exc:
             self.kill()
             raise WorkerGone(str(exc)) from None
-        deadline = time.monotonic() + seconds
+        deadline = None if seconds is None else time.monotonic() + seconds
         while True:
-            if not self.receive.poll(max(deadline - time.monotonic(), 0)):
+            wait = None if deadline is None else max(deadline - time.monotonic(), 0)
+            if not self.receive.poll(wait):
                 self.kill()
                 raise WorkerStopped(stage, True, f"{stage} took over {seconds:g} s, the limit "
                                                  "per article (NEWSFACTS_ARTICLE_SECONDS)")
@@ -191,7 +193,7 @@ def limits_environment() -> dict[str, str | None]:
     return {name: os.environ.get(name) for name in ENVIRONMENT.values()}
 
 
-def run_isolated(job: tuple[str, Any], seconds: float, stage: Stage) -> Any:
+def run_isolated(job: tuple[str, Any], seconds: float | None, stage: Stage) -> Any:
     """Run a job in a worker; a worker found gone before the job is replaced once."""
     for attempt in range(2):
         try:
@@ -214,6 +216,36 @@ def process_isolated(item: RawArticle, seconds: float) -> BatchResult:
             f"{stop.stage}_{suffix}",
             f"{item.source_uri}: {stop.detail}; the article was stopped and left out"),))
     return result
+
+
+def process_in_worker(items: list[RawArticle | Rejection], seconds: float) -> BatchResult:
+    """What `pipeline.process_together` gives for a batch's short articles, computed in a
+    worker, so that the models live there and not in the process that publishes.
+
+    The batch has no deadline (the size of a short article bounds its time). If the worker
+    dies, each article is processed alone under `seconds`, so that only the one that
+    killed it is rejected (`*_crash`)."""
+    try:
+        result: BatchResult = run_isolated(("batch", items), None, "clean")
+    except WorkerStopped:
+        return BatchResult.merge([
+            process_isolated(item, seconds) if isinstance(item, RawArticle)
+            else BatchResult((), (), (item,)) for item in items])
+    return result
+
+
+def in_dask_worker() -> bool:
+    """Whether this process is a Dask worker: its own process already, apart from the one
+    that publishes (and its CPU is what the Dask benchmark counts)."""
+    if "distributed" not in sys.modules:
+        return False
+    from distributed import get_worker
+
+    try:
+        get_worker()
+    except ValueError:
+        return False
+    return True
 
 
 def html_text_isolated(data: bytes, seconds: float) -> str:
@@ -242,6 +274,14 @@ def article_job(item: RawArticle, on_stage: OnStage) -> BatchResult:
     return BatchResult.merge([result, extract_batch_nlp(result.articles)])
 
 
+def batch_job(items: list[RawArticle | Rejection], on_stage: OnStage) -> BatchResult:
+    """What process_batch does for a batch's short articles: each cleaned and extracted,
+    then one NLP pass over them."""
+    from newsfacts.pipeline import process_together
+
+    return process_together(items)
+
+
 def html_job(data: bytes, on_stage: OnStage) -> tuple[str, ...]:
     """("text", main text) of a page, or ("error", reason, detail)."""
     from newsfacts.ingest.decode import DecodeError
@@ -255,7 +295,8 @@ def html_job(data: bytes, on_stage: OnStage) -> tuple[str, ...]:
         return ("error", "ingest_error", f"{type(exc).__name__}: {exc}")
 
 
-JOBS: dict[str, Callable[[Any, OnStage], Any]] = {"article": article_job, "html": html_job}
+JOBS: dict[str, Callable[[Any, OnStage], Any]] = {
+    "article": article_job, "batch": batch_job, "html": html_job}
 
 
 def exit_with_parent() -> None:

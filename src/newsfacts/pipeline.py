@@ -24,7 +24,13 @@ from newsfacts.extract.speakers import place_quotes
 from newsfacts.ids import source_meta_sha256
 from newsfacts.ingest.folder import read_folder
 from newsfacts.ingest.source import read_source
-from newsfacts.isolation import close_workers, needs_isolation, process_isolated
+from newsfacts.isolation import (
+    close_workers,
+    in_dask_worker,
+    needs_isolation,
+    process_in_worker,
+    process_isolated,
+)
 from newsfacts.limits import current_limits
 from newsfacts.publish.parquet import DEFAULT_PARTITION_ROWS
 from newsfacts.records import (
@@ -146,17 +152,31 @@ def crash_rejection(item: RawArticle, stage: Stage, exc: Exception) -> Rejection
 def process_batch(items: Iterable[Item]) -> BatchResult:
     """Clean and extract a batch of articles, then find their entities in one NLP pass.
 
-    Long articles go through all of it alone in a worker process under the per-article
-    deadline instead (isolation.py), so that one cannot stall the batch."""
+    This runs in a worker process (isolation.py), which loads the models once and is ended
+    before publishing, so that their memory is not under the dataset steps (in a Dask
+    worker, already a process of its own, it runs in place). Long articles go through all
+    of it alone, under the per-article deadline, so that one cannot stall the batch."""
     seconds = current_limits().article_seconds
-    results, isolated = [], []
+    short: list[Item] = []
+    long: list[RawArticle] = []
     for item in items:
         if isinstance(item, RawArticle) and needs_isolation(item):
-            isolated.append(process_isolated(item, seconds))
+            long.append(item)
         else:
-            results.append(process_item(item))
+            short.append(item)
+    together = []
+    if any(isinstance(item, RawArticle) for item in short) and not in_dask_worker():
+        together.append(process_in_worker(short, seconds))
+    elif short:
+        together.append(process_together(short))
+    return BatchResult.merge([*together, *(process_isolated(item, seconds) for item in long)])
+
+
+def process_together(items: Sequence[Item]) -> BatchResult:
+    """Clean and extract each article, then find their entities in one NLP pass."""
+    results = [process_item(item) for item in items]
     articles = [a for r in results for a in r.articles]
-    return BatchResult.merge([*results, extract_batch_nlp(articles), *isolated])
+    return BatchResult.merge([*results, extract_batch_nlp(articles)])
 
 
 def extract_batch_nlp(articles: Sequence[Article]) -> BatchResult:
