@@ -137,8 +137,12 @@ def step_build(folder: Path, out: Path, batch_size: int) -> dict[str, object]:
     from newsfacts.pipeline import run_build
 
     summary = run_build(folder, out, batch_size)
+    import resource
+
+    # The build's own process (ingest, publishing); its workers hold the models.
+    own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
     return {"articles": summary.articles_in, "rows": summary.rows,
-            "rejected": summary.rejected}
+            "rejected": summary.rejected, "own_peak_rss_mb": round(own_peak)}
 
 
 # ---------------------------------------------------------------- measuring a child
@@ -235,7 +239,9 @@ def bench_size(paths: list[Path], size: int, batch_size: int, keep: Path | None)
         print(f"  build / bare spaCy: {bare.wall / build.wall:.2f}x wall, "
               f"{bare.cpu / build.cpu:.2f}x CPU (target >= 0.8); build / nlp.pipe floor: "
               f"{nlp.wall / build.wall:.2f}x wall, {nlp.cpu / build.cpu:.2f}x CPU; rows "
-              f"{build.output['rows']}; rejected {build.output['rejected']}; load average "
+              f"{build.output['rows']}; rejected {build.output['rejected']}; peak RSS of the "
+              f"build's own process (ingest, publishing; workers apart): "
+              f"{build.output.get('own_peak_rss_mb', '?')} MB; load average "
               f"{os.getloadavg()[0]:.1f}", flush=True)
 
 

@@ -1,13 +1,17 @@
-"""Articles that could stall a batch run in a worker process, under a deadline.
+"""Processing in worker processes: batches of short articles, and long articles under a deadline.
+
+A batch's short articles are cleaned, extracted and parsed together in a worker (one job,
+no deadline: every step costs at most a small power of a text's length, so their size bounds
+their time). The models thus live in workers only, and leave with them before publishing
+(`close_workers`).
 
 A long text (over ISOLATE_TEXT_CHARS characters, or with a line over ISOLATE_LINE_CHARS) is
-cleaned, extracted and parsed in a worker process, and so is the main-text extraction of a
-large HTML page (over ISOLATE_HTML_BYTES). Past `Limits.article_seconds` the worker is killed
-and the article rejected (`clean_timeout`, `extract_timeout`, `ingest_timeout`; a worker that
-dies gives `*_crash`); the batch goes on with a fresh worker. Shorter articles stay in the
-calling process: every step costs at most a small power of the text's length, so their size
-bounds their time. A thread cannot be stopped from outside (and `signal.alarm` only works in
-the main thread, while Prefect runs tasks in worker threads), hence a process.
+cleaned, extracted and parsed alone in a worker, and so is the main-text extraction of a large
+HTML page (over ISOLATE_HTML_BYTES). Past `Limits.article_seconds` the worker is killed and the
+article rejected (`clean_timeout`, `extract_timeout`, `ingest_timeout`; a worker that dies
+gives `*_crash`); the batch goes on with a fresh worker. A thread cannot be stopped from
+outside (and `signal.alarm` only works in the main thread, while Prefect runs tasks in worker
+threads), hence a process.
 
 Workers are plain subprocesses (`python -m newsfacts.isolation`), not `multiprocessing`
 children, so that daemonic processes (Dask workers) may start them too. Each loads the
