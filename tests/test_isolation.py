@@ -66,6 +66,15 @@ def test_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> No
             current_limits()
 
 
+def test_the_number_of_workers_comes_from_the_environment() -> None:
+    assert isolation.max_workers({}) == max(1, min(4, os.cpu_count() or 1))
+    assert isolation.max_workers({"NEWSFACTS_WORKERS": "1"}) == 1
+    assert isolation.max_workers({"NEWSFACTS_WORKERS": " 6 "}) == 6
+    for value in ("0", "-1", "two", "1.5"):
+        with pytest.raises(ValueError, match="NEWSFACTS_WORKERS"):
+            isolation.max_workers({"NEWSFACTS_WORKERS": value})
+
+
 def test_a_file_over_the_limit_is_rejected_before_it_is_read(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWSFACTS_MAX_ARTICLE_BYTES", "1000")

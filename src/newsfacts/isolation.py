@@ -27,7 +27,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -40,7 +40,23 @@ ISOLATE_TEXT_CHARS = 20_000  # dev corpora: 7 % of dragnet pages, 4 % of aeb pag
 ISOLATE_LINE_CHARS = 5_000
 ISOLATE_HTML_BYTES = 1_000_000  # real pages of this size are mostly script: trafilatura < 1 s
 START_SECONDS = 300.0  # a worker's start-up (imports, model), not counted against an article
-MAX_WORKERS = max(1, min(4, os.cpu_count() or 1))
+WORKERS_ENV = "NEWSFACTS_WORKERS"  # read once, at import: how many workers may run at once
+
+
+def max_workers(environ: Mapping[str, str] = os.environ) -> int:
+    """Workers that may run at once: $NEWSFACTS_WORKERS, else one per core up to 4.
+
+    Each holds its own copy of the models (~0.8 GB with a batch). A sequential build uses
+    one; the flow's local runner processes up to this many batches in parallel."""
+    value = environ.get(WORKERS_ENV, "").strip()
+    if not value:
+        return max(1, min(4, os.cpu_count() or 1))
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{WORKERS_ENV} must be a whole number of at least 1, got {value!r}")
+    return int(value)
+
+
+MAX_WORKERS = max_workers()
 PARENT_CHECK_SECONDS = 1.0
 
 OnStage = Callable[[Stage], None]
@@ -96,8 +112,9 @@ class Worker:
         self.receive = Connection(to_parent, writable=False)
         if not self.receive.poll(START_SECONDS) or self._next() != ("ready",):
             self.kill()
-            raise RuntimeError(f"the isolation worker did not start (exit code "
-                               f"{self.process.returncode}); see its messages above")
+            raise RuntimeError("the worker process (python -m newsfacts.isolation) did not "
+                               f"start (exit code {self.process.returncode}); see its "
+                               "messages above")
 
     def _next(self) -> tuple[Any, ...]:
         try:
