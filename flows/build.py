@@ -47,6 +47,12 @@ def publish(items: list[pipeline.Item], plan: incremental.BuildPlan, out: Path,
     return incremental.finish_build(items, plan, out, settings, wait_for_lock=wait_for_lock)
 
 
+def save_as_completed(plan: incremental.BuildPlan, batches: list[Any]) -> None:
+    """Store each batch's result as its task ends (a retry of the flow resumes there)."""
+    for done in as_completed(batches):
+        incremental.save_batch(plan, done.result())
+
+
 @flow(name="build")
 def build(source: str | Path = "seeds", out: Path = Path("datasets"),
           batch_size: int = pipeline.DEFAULT_BATCH_SIZE, sources_file: Path | None = None,
@@ -64,8 +70,8 @@ def build(source: str | Path = "seeds", out: Path = Path("datasets"),
     batches = process.map(pipeline.make_batches(plan.to_process, batch_size))
     # Publishing needs ids and hashes, not texts: let the texts go with their batches.
     items, plan = pipeline.without_texts(items), incremental.without_texts(plan)
-    for done in as_completed(batches):  # stored as each batch ends: a retry resumes there
-        incremental.save_batch(plan, done.result())
+    save_as_completed(plan, batches)
+    del batches  # the futures hold each batch's records, which are in the state now
     close_workers()  # idle isolation workers hold a copy of the models publishing does not need
     return publish(items, plan, out, settings, wait_for_lock)
 
