@@ -105,8 +105,10 @@ def batch_to_tables(results: BatchResult | Iterable[BatchResult]) -> dict[str, p
     tables["mentions"] = replace_values(tables["mentions"], "entity_id", merged)
     tables["quotes"] = replace_values(tables["quotes"], "speaker_entity_id", merged)
     countries = {e.entity_id: e.country for e in entities}
-    stories = assign_stories([repoint_event(e, merged, countries) for e in events])
-    del events
+    repointed = [repoint_event(e, merged, countries) for e in events]
+    del events  # two copies of the events at a time, not three
+    stories = assign_stories(repointed)
+    del repointed
     tables["entities"] = unsorted_table(schemas["entities"], entities)
     tables["events"] = unsorted_table(schemas["events"], stories)
     tables["dyads"] = unsorted_table(schemas["dyads"], count_dyads(stories))
