@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from newsfacts.clean.boilerplate import HTML_THRESHOLD, TEXT_THRESHOLD, remove_boilerplate
+from dataclasses import replace
+
+from newsfacts.clean.boilerplate import (
+    HTML_THRESHOLD,
+    TEXT_THRESHOLD,
+    Threshold,
+    remove_boilerplate,
+)
 from newsfacts.clean.headline import find_headline, is_headline_like
 from newsfacts.clean.language import detect_language
 from newsfacts.clean.normalize import normalize_text
@@ -40,6 +47,35 @@ def place_headline(
     return title, line_no, "\n\n".join([title, *rest]), removed
 
 
+SETTLE_ROUNDS = 3  # a moved headline changes its new neighbours' features: at most 1 on dev
+
+
+def settle(article_id: str, normalized: str, text: str, removed: tuple[BoilerplateLine, ...],
+           title_line: int, threshold: Threshold) -> tuple[str, tuple[BoilerplateLine, ...]]:
+    """Remove boilerplate again from the text as it is published, headline first, until
+    nothing more goes: what cleaning the cleaned text would remove (so cleaning is
+    idempotent). Removed lines are recorded with their numbers on the original page.
+
+    Needed only when the headline moved: elsewhere the last round of `remove_boilerplate`
+    saw the kept lines in this order already. A round that would remove the headline itself
+    stops the settling (the headline search disagrees with itself in the new order).
+    """
+    removed_numbers = {line.line_no for line in removed}
+    page = normalized.split("\n")
+    order = [title_line, *(n for n, line in enumerate(page, start=1)
+                           if line.strip() and n not in removed_numbers and n != title_line)]
+    for _ in range(SETTLE_ROUNDS):
+        settled, again = remove_boilerplate(article_id, text, threshold)
+        if not again or any(line.line_no == 1 for line in again):
+            break
+        gone = {(line.line_no - 1) // 2: line for line in again}  # paragraph k is line 2k+1
+        removed += tuple(replace(line, line_no=order[k], text=page[order[k] - 1])
+                         for k, line in gone.items())
+        order = [n for k, n in enumerate(order) if k not in gone]
+        text = settled
+    return text, tuple(sorted(removed, key=lambda line: line.line_no))
+
+
 def first_body_line(text: str, removed: tuple[BoilerplateLine, ...],
                     title_line: int | None) -> int | None:
     """The 1-based number of the first kept line under the headline (of the first kept line
@@ -73,6 +109,8 @@ def clean_article(raw: RawArticle) -> CleanArticle | Rejection:
         )
     title, title_line, text, removed = place_headline(
         normalized, kept_text, removed, html=raw.text_format == "html")
+    if title_line is not None and text.split("\n\n") != kept_text.split("\n\n"):
+        text, removed = settle(raw.article_id, normalized, text, removed, title_line, threshold)
     return CleanArticle(
         article_id=raw.article_id,
         source_uri=raw.source_uri,
