@@ -39,6 +39,7 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -137,8 +138,6 @@ def step_build(folder: Path, out: Path, batch_size: int) -> dict[str, object]:
     from newsfacts.pipeline import run_build
 
     summary = run_build(folder, out, batch_size)
-    import resource
-
     # The build's own process (ingest, publishing); its workers hold the models.
     own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
     return {"articles": summary.articles_in, "rows": summary.rows,

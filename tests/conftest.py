@@ -12,8 +12,8 @@ from hypothesis import settings
 
 # Property tests draw the same examples on every run, so CI is reproducible: a failure is a
 # change of the code, not of the draw. HYPOTHESIS_PROFILE=explore searches new random
-# examples (as a developer should now and then: that is how the known failure in
-# tests/test_clean.py::test_short_line_under_the_body_does_not_name_itself was found).
+# examples (as a developer should now and then: that is how the bug that
+# tests/test_clean.py::test_short_line_under_the_body_does_not_name_itself guards was found).
 settings.register_profile("deterministic", derandomize=True)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))

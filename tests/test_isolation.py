@@ -8,6 +8,7 @@ import signal
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -132,23 +133,30 @@ def cpu_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])
 
 
+def kill_once_busy(workers: list[int], job: Callable[[], None],
+                   before_kill: Callable[[], bool] = lambda: True) -> None:
+    """Run `job` in a thread and SIGKILL `workers` once one is working on it (a fixed sleep
+    raced fast machines); `before_kill()` must hold at that moment. Waits for the job."""
+    before = {pid: cpu_ticks(pid) for pid in workers}
+    thread = threading.Thread(target=job)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and all(
+            cpu_ticks(pid) - before[pid] < 5 for pid in workers):
+        time.sleep(0.01)
+    assert before_kill(), "the job ended before the worker could be killed"
+    for pid in workers:
+        os.kill(pid, signal.SIGKILL)
+    thread.join(300)
+
+
 def test_a_worker_that_dies_is_the_article_s_rejection() -> None:
     process_batch([raw("warm.txt", long_article(10))])
     busy = worker_pids()
     assert busy
-    before = {pid: cpu_ticks(pid) for pid in busy}
     results: list[BatchResult] = []
-    job = threading.Thread(target=lambda: results.append(
+    kill_once_busy(busy, lambda: results.append(
         isolation.process_isolated(raw("killed.txt", long_article(70)), 120.0)))
-    job.start()
-    # kill once the worker is working on the article (a fixed sleep raced fast machines)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and all(
-            cpu_ticks(pid) - before[pid] < 5 for pid in busy):
-        time.sleep(0.01)
-    for pid in busy:
-        os.kill(pid, signal.SIGKILL)
-    job.join(60)
     [stopped] = results[0].rejected
     assert stopped.reason in ("clean_crash", "extract_crash")
     assert "killed by SIGKILL" in stopped.detail and stopped.detail.startswith("killed.txt: ")
@@ -169,19 +177,9 @@ def test_a_worker_that_dies_during_a_batch_costs_no_article() -> None:
     replaced and the batch's articles are processed one by one: none is lost."""
     items = [raw(f"{n}.txt", seed_text(n % 2)) for n in range(40)]
     process_batch(items[:1])  # a worker ready, its model loaded
-    busy = worker_pids()
-    before = {pid: cpu_ticks(pid) for pid in busy}
     results: list[BatchResult] = []
-    job = threading.Thread(target=lambda: results.append(process_batch(items)))
-    job.start()
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and all(
-            cpu_ticks(pid) - before[pid] < 5 for pid in busy):
-        time.sleep(0.01)
-    assert not results, "the batch ended before the worker could be killed"
-    for pid in busy:
-        os.kill(pid, signal.SIGKILL)
-    job.join(300)
+    kill_once_busy(worker_pids(), lambda: results.append(process_batch(items)),
+                   before_kill=lambda: not results)
     [result] = results
     assert not result.rejected
     assert sorted(a.source_uri for a in result.articles) == sorted(i.source_uri for i in items)
