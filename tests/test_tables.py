@@ -12,14 +12,27 @@ import pytest
 from tests.test_duplicates import SEED_000, republished
 
 from newsfacts.duplicates import link_duplicates
-from newsfacts.extract.entity_merge import merge_entities
+from newsfacts.extract import entity_merge
+from newsfacts.extract.entity_merge import (
+    facts_table,
+    merge_entities,
+    merge_entity_facts,
+    merge_entity_table,
+)
 from newsfacts.extract.stories import assign_stories, count_dyads
 from newsfacts.incremental import split_by_article
 from newsfacts.ingest.decode import raw_article_from_bytes
 from newsfacts.pipeline import process_batch
 from newsfacts.records import BatchResult
 from newsfacts.schemas import load_schemas
-from newsfacts.tables import batch_to_tables, records_to_table, repoint_event
+from newsfacts.tables import (
+    batch_to_tables,
+    event_core,
+    records_to_table,
+    repoint_event,
+    unsorted_table,
+    with_event_cores,
+)
 
 
 def tables_from_records(result: BatchResult) -> dict[str, pa.Table]:
@@ -86,3 +99,28 @@ def test_one_result_and_no_chunk_at_all(results: list[BatchResult]) -> None:
     empty = batch_to_tables(iter(()))
     assert all(t.num_rows == 0 for t in empty.values())
     assert empty["events"].schema == load_schemas()["events"].arrow_schema()
+
+
+@pytest.mark.parametrize("rows_at_once", [1, 2, 50_000])
+def test_entities_merged_from_an_arrow_table_equal_those_from_records(
+    results: list[BatchResult], rows_at_once: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Groups of one entity's facts may straddle the slices that become records."""
+    monkeypatch.setattr(entity_merge, "FACT_ROWS_AT_ONCE", rows_at_once)
+    facts = BatchResult.merge(results).entity_facts
+    entities, merged = merge_entity_table(facts_table(facts))
+    assert merged, "no person merge in the fixture"
+    assert (entities, merged) == merge_entity_facts(facts)
+    assert merge_entity_table(facts_table(())) == ((), {})
+
+
+def test_event_cores_must_be_the_events_rows_in_order(results: list[BatchResult]) -> None:
+    events = BatchResult.merge(results).events
+    assert len(events) >= 2
+    table = unsorted_table(load_schemas()["events"], events)
+    cores = [event_core(e) for e in events]
+    assert with_event_cores(table, cores).equals(table)
+    with pytest.raises(ValueError, match="not the events table's rows"):
+        with_event_cores(table, cores[::-1])
+    with pytest.raises(ValueError, match="not the events table's rows"):
+        with_event_cores(table, cores[1:])

@@ -18,16 +18,16 @@ from newsfacts.duplicates import (
     original_order,
     signature_pairs,
 )
-from newsfacts.extract.entity_merge import merge_entity_facts
-from newsfacts.extract.stories import assign_stories, count_dyads
+from newsfacts.extract.entity_merge import facts_table, merge_entity_table
+from newsfacts.extract.stories import AnyEvent, assign_stories, count_dyads
 from newsfacts.records import (
     Article,
     BatchResult,
     BoilerplateLine,
     Dyad,
     Entity,
-    EntityFact,
     Event,
+    EventCore,
     Mention,
     Quote,
     Rejection,
@@ -60,8 +60,13 @@ def sort_table(schema: TableSchema, table: pa.Table) -> pa.Table:
     return table.take(order)
 
 
-# The per-article tables: built chunk by chunk from the results, never held as records.
-ARTICLE_TABLES = ("articles", "boilerplate", "rejected", "mentions", "quotes")
+# The tables built chunk by chunk from the results, never held as whole records: the
+# per-article ones, and the events (of which only each one's `EventCore` stays a record).
+CHUNKED_TABLES = ("articles", "boilerplate", "rejected", "mentions", "quotes", "events")
+EVENT_CORE_FIELDS = tuple(f.name for f in fields(EventCore))
+# The columns of `events` that the dataset steps change: set from the cores at the end.
+EVENT_CORE_UPDATES = ("story_id", "actor1_entity_ids", "actor1_countries", "actor2_entity_ids",
+                      "actor2_countries", "location_entity_id")
 
 
 def batch_to_tables(results: BatchResult | Iterable[BatchResult]) -> dict[str, pa.Table]:
@@ -69,23 +74,24 @@ def batch_to_tables(results: BatchResult | Iterable[BatchResult]) -> dict[str, p
     results chunk by chunk (`incremental.stored_chunks`), in input order.
 
     Near-duplicate articles are linked and entities merged across articles here, the steps
-    that see the whole dataset. Each chunk's articles, boilerplate, rejections, mentions and
-    quotes become Arrow at once (as records they take ~2.5x the memory: 51 against 21 kB per
-    article, bench/README.md), keeping as records only what the dataset steps need: a
-    MinHash signature and date per article, the entity facts and the events. The tables are
-    the same whatever the chunks.
+    that see the whole dataset. Each chunk's articles, boilerplate, rejections, mentions,
+    quotes and events become Arrow at once (as records they take ~2.5x the memory: 51
+    against 21 kB per article, bench/README.md), keeping as records only what the dataset
+    steps need: a MinHash signature and date per article and each event's `EventCore` (its
+    actors, date and story); the entity facts stay in Arrow too, and only one entity's become
+    records at a time (`merge_entity_table`). The tables are the same whatever the chunks.
     """
     schemas = load_schemas()
-    parts: dict[str, list[pa.Table]] = {name: [] for name in ARTICLE_TABLES}
-    facts: list[EntityFact] = []
-    events: list[Event] = []
+    parts: dict[str, list[pa.Table]] = {name: [] for name in CHUNKED_TABLES}
+    facts: list[pa.Table] = []
+    cores: list[EventCore] = []
     signatures: dict[str, Any] = {}
     orders: list[OriginalOrder] = []
     for chunk in [results] if isinstance(results, BatchResult) else results:
-        for name in ARTICLE_TABLES:
+        for name in CHUNKED_TABLES:
             parts[name].append(unsorted_table(schemas[name], getattr(chunk, name)))
-        facts.extend(chunk.entity_facts)
-        events.extend(chunk.events)
+        facts.append(facts_table(chunk.entity_facts))
+        cores.extend(event_core(e) for e in chunk.events)
         for article in chunk.articles:
             orders.append(original_order(article))
             if (signature := body_signature(article.body)) is not None:
@@ -96,25 +102,47 @@ def batch_to_tables(results: BatchResult | Iterable[BatchResult]) -> dict[str, p
     del parts
     duplicate_of = group_duplicates(orders, signature_pairs(signatures))
     del signatures, orders
+    all_facts = pa.concat_tables(facts) if facts else facts_table(())
+    del facts
     if duplicate_of:
         link_duplicate_rows(tables, duplicate_of)
-        facts = [f for f in facts if f.article_id not in duplicate_of]
-        events = [e for e in events if e.article_id not in duplicate_of]
-    entities, merged = merge_entity_facts(facts)
-    del facts
+        all_facts = all_facts.filter(pc.invert(pc.is_in(all_facts.column("article_id"),
+                                                         pa.array(list(duplicate_of)))))
+        cores = [e for e in cores if e.article_id not in duplicate_of]
+    entities, merged = merge_entity_table(all_facts)
+    del all_facts
     tables["mentions"] = replace_values(tables["mentions"], "entity_id", merged)
     tables["quotes"] = replace_values(tables["quotes"], "speaker_entity_id", merged)
     countries = {e.entity_id: e.country for e in entities}
-    repointed = [repoint_event(e, merged, countries) for e in events]
-    del events  # two copies of the events at a time, not three
+    repointed = [repoint_event(e, merged, countries) for e in cores]
+    del cores  # two copies of the cores at a time, not three
     stories = assign_stories(repointed)
     del repointed
     tables["entities"] = unsorted_table(schemas["entities"], entities)
-    tables["events"] = unsorted_table(schemas["events"], stories)
+    tables["events"] = with_event_cores(tables["events"], stories)
     tables["dyads"] = unsorted_table(schemas["dyads"], count_dyads(stories))
     del entities, stories
     # each table's unsorted copy goes as its sorted one is made: one table's two copies at once
     return {name: sort_table(schemas[name], tables.pop(name)) for name in RECORD_TYPES}
+
+
+def event_core(event: Event) -> EventCore:
+    """What the dataset steps read and change of an event."""
+    return EventCore(*(getattr(event, name) for name in EVENT_CORE_FIELDS))
+
+
+def with_event_cores(events: pa.Table, cores: Sequence[EventCore]) -> pa.Table:
+    """The events table with the columns the dataset steps changed set from the cores, which
+    are its rows in the same order."""
+    ids = pa.array([e.event_id for e in cores], pa.string())
+    if len(ids) != events.num_rows or not events.column("event_id").combine_chunks().equals(ids):
+        raise ValueError("the event cores are not the events table's rows in order")
+    for name in EVENT_CORE_UPDATES:
+        index = events.schema.get_field_index(name)
+        field = events.schema.field(index)
+        events = events.set_column(index, field, pa.array([getattr(e, name) for e in cores],
+                                                          field.type))
+    return events
 
 
 def unsorted_table(schema: TableSchema, records: Sequence[Any]) -> pa.Table:
@@ -124,15 +152,15 @@ def unsorted_table(schema: TableSchema, records: Sequence[Any]) -> pa.Table:
 
 
 def link_duplicate_rows(tables: dict[str, pa.Table], duplicate_of: dict[str, str]) -> None:
-    """Set `duplicate_of` on the copies' article rows and leave out the copies' mentions and
-    quotes, in `tables` (what `duplicates.link_duplicates` does to records)."""
+    """Set `duplicate_of` on the copies' article rows and leave out the copies' mentions,
+    quotes and events, in `tables` (what `duplicates.link_duplicates` does to records)."""
     copies = pa.array(sorted(duplicate_of), pa.string())
     articles = tables["articles"]
     ids = articles.column("article_id").to_pylist()
     index = articles.schema.get_field_index("duplicate_of")
     tables["articles"] = articles.set_column(index, articles.schema.field(index), pa.array(
         [duplicate_of.get(i) for i in ids], articles.schema.field(index).type))
-    for name in ("mentions", "quotes"):
+    for name in ("mentions", "quotes", "events"):
         tables[name] = tables[name].filter(
             pc.invert(pc.is_in(tables[name].column("article_id"), copies)))
 
@@ -150,7 +178,8 @@ def replace_values(table: pa.Table, column: str, mapping: dict[str, str]) -> pa.
     return table.set_column(index, table.schema.field(index), replaced)
 
 
-def repoint_event(event: Event, merged: dict[str, str], countries: dict[str, str | None]) -> Event:
+def repoint_event(event: AnyEvent, merged: dict[str, str],
+                  countries: dict[str, str | None]) -> AnyEvent:
     """An event's entity ids after the dataset merge; its actors' known countries added."""
     actor1 = tuple(merged.get(i, i) for i in event.actor1_entity_ids)
     actor2 = tuple(merged.get(i, i) for i in event.actor2_entity_ids)
@@ -167,8 +196,8 @@ def repoint_event(event: Event, merged: dict[str, str], countries: dict[str, str
 
 def dyads_table(events: pa.Table) -> pa.Table:
     """The dyads table counted from a (validated) events table."""
-    rows = [Event(**{k: tuple(v) if isinstance(v, list) else v for k, v in row.items()})
-            for row in events.to_pylist()]
+    rows = [EventCore(**{k: tuple(v) if isinstance(v, list) else v for k, v in row.items()})
+            for row in events.select(list(EVENT_CORE_FIELDS)).to_pylist()]
     return records_to_table(load_schemas()["dyads"], count_dyads(rows))
 
 

@@ -15,20 +15,24 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TypeVar
 
 from newsfacts.ids import sha256_hex
-from newsfacts.records import Dyad, Event
+from newsfacts.records import Dyad, Event, EventCore
+
+# Whole events, or the core of each that publishing keeps (`EventCore`): the same answers.
+AnyEvent = TypeVar("AnyEvent", Event, EventCore)
 
 PRECISION_RANK = {"day": 0, "month": 1, "year": 2, "unknown": 3}
 
 
-def story_key(event: Event) -> str:
+def story_key(event: Event | EventCore) -> str:
     """Type, mode and the unordered set of actors."""
     actors = sorted({*event.actor1_entity_ids, *event.actor2_entity_ids})
     return "\x00".join([event.event_type, event.mode or "", *actors])
 
 
-def dates_compatible(a: Event, b: Event) -> bool:
+def dates_compatible(a: Event | EventCore, b: Event | EventCore) -> bool:
     """True when two event dates can be the same day at the coarser of their precisions."""
     if a.event_date is None or b.event_date is None:
         return a.event_date is None and b.event_date is None and a.article_id == b.article_id
@@ -45,16 +49,16 @@ def same_period(a: dt.date, b: dt.date, precision: str) -> bool:
     return a.year == b.year
 
 
-def assign_stories(events: Sequence[Event]) -> tuple[Event, ...]:
+def assign_stories(events: Sequence[AnyEvent]) -> tuple[AnyEvent, ...]:
     """Every event with its story_id set (see the module docstring)."""
-    by_key: dict[str, list[Event]] = defaultdict(list)
+    by_key: dict[str, list[AnyEvent]] = defaultdict(list)
     for event in events:
         by_key[story_key(event)].append(event)
     story_of: dict[str, str] = {}
     for key, group in by_key.items():
         ordered = sorted(group, key=lambda e: (PRECISION_RANK[e.event_date_precision],
                                                e.event_date or dt.date.min, e.event_id))
-        anchors: list[tuple[Event, str]] = []
+        anchors: list[tuple[AnyEvent, str]] = []
         for event in ordered:
             story = next((sid for anchor, sid in anchors if dates_compatible(anchor, event)), None)
             if story is None:
@@ -64,14 +68,14 @@ def assign_stories(events: Sequence[Event]) -> tuple[Event, ...]:
     return tuple(replace(e, story_id=story_of[e.event_id]) for e in events)
 
 
-def event_month(event: Event) -> str:
+def event_month(event: Event | EventCore) -> str:
     """YYYY-MM of an event dated to the month or day, else `unknown`."""
     if event.event_date is None or event.event_date_precision not in ("day", "month"):
         return "unknown"
     return event.event_date.strftime("%Y-%m")
 
 
-def country_pairs(event: Event) -> list[tuple[str, str]]:
+def country_pairs(event: Event | EventCore) -> list[tuple[str, str]]:
     """(source, target) country pairs an event counts for (reciprocal: unordered, s < t)."""
     if event.symmetric:
         countries = sorted(set(event.actor1_countries))
@@ -79,9 +83,9 @@ def country_pairs(event: Event) -> list[tuple[str, str]]:
     return sorted({(a, b) for a in event.actor1_countries for b in event.actor2_countries})
 
 
-def count_dyads(events: Sequence[Event]) -> tuple[Dyad, ...]:
+def count_dyads(events: Sequence[Event | EventCore]) -> tuple[Dyad, ...]:
     """Events counted by country pair, type, month and symmetry."""
-    cells: dict[tuple[str, str, str, str, bool], list[Event]] = defaultdict(list)
+    cells: dict[tuple[str, str, str, str, bool], list[Event | EventCore]] = defaultdict(list)
     for event in events:
         if event.negated:
             continue
