@@ -176,6 +176,11 @@ def test_failing_rows_are_quarantined_with_their_children(
         published = pq.read_table(summary.release_path / f"{table}.parquet")
         assert bad["article_id"] not in published.column("article_id").to_pylist()
         assert published.num_rows > 0
+    # the dyads are counted again from the events left (tables.dyads_table)
+    dyads = pq.read_table(summary.release_path / "dyads.parquet").to_pylist()
+    events = pq.read_table(summary.release_path / "events.parquet").to_pylist()
+    assert dyads and all(bad["article_id"] not in d["article_ids"] for d in dyads)
+    assert sum(d["event_count"] for d in dyads) <= len(events)
 
 
 # Share buttons, a short headline, an advertisement and a newsletter box: the cleaner removes
