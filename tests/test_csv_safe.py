@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from typer.testing import CliRunner
 
 from newsfacts.cli import app
@@ -80,3 +81,24 @@ def test_build_with_csv_safe_keeps_parquet_and_jsonld_exact(seeds_dir: Path,
         sorted(titles)
     assert json.loads((release / "run.json").read_text())["settings"]["csv_safe"] is True
     assert "built with `--csv-safe`" in (release / "README.md").read_text()
+
+
+def test_wide_rows_are_written_a_few_at_a_time_with_the_same_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Slices hold about CSV_SLICE_BYTES of Arrow data (whole bodies make wide rows); the text
+    does not depend on where the slices fall."""
+    from newsfacts.publish import csv as csv_module
+
+    table = pa.table({"id": [f"a{i}" for i in range(7)],
+                      "body": [f"Paragraph {i}, \"quoted\".\n" * 200 for i in range(7)]})
+    whole = table_to_csv(table)
+    assert csv_module.slice_rows(table) >= 7  # one slice
+    monkeypatch.setattr(csv_module, "CSV_SLICE_BYTES", table.nbytes // 3)
+    assert csv_module.slice_rows(table) == 2
+    assert len(list(csv_module.csv_lines(table))) == 4 + 1  # 2, 2, 2 and 1 rows, then the rest
+    assert table_to_csv(table) == whole
+    monkeypatch.setattr(csv_module, "CSV_SLICE_BYTES", 1)
+    assert csv_module.slice_rows(table) == 1
+    assert table_to_csv(table) == whole
+    assert csv_module.slice_rows(table.slice(0, 0)) == csv_module.CSV_SLICE_ROWS

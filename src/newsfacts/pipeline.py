@@ -32,6 +32,7 @@ from newsfacts.isolation import (
     process_isolated,
 )
 from newsfacts.limits import current_limits
+from newsfacts.memory import release_free_memory
 from newsfacts.publish.parquet import DEFAULT_PARTITION_ROWS
 from newsfacts.records import (
     Article,
@@ -407,9 +408,12 @@ def release_writer(tables: dict[str, pa.Table], reports: dict[str, dict[str, Any
     def write(folder: Path) -> None:
         for name, table in tables.items():
             write_csv(table, folder / f"{name}.csv", csv_safe)
+            release_free_memory()
         kill_point("data-files")  # test hook: half the data files written
         write_release_parquet(folder, load_schemas(), tables, partition_rows)
+        release_free_memory()
         write_dataset_jsonld(load_schemas(), tables, folder / "newsfacts.jsonld")
+        release_free_memory()
         (folder / "validation.json").write_text(
             _dumps({"tables": reports}), encoding="utf-8"
         )
@@ -489,7 +493,9 @@ def publish(
     use_system_allocator()
     tables = batch_to_tables(result)
     del result
+    release_free_memory()
     tables, reports = validate_tables(tables)
+    release_free_memory()
     run_info = {
         "code": code_versions(),
         "settings": settings,

@@ -20,6 +20,7 @@ from newsfacts.duplicates import (
 )
 from newsfacts.extract.entity_merge import facts_table, merge_entity_table
 from newsfacts.extract.stories import AnyEvent, assign_stories, count_dyads
+from newsfacts.memory import release_free_memory
 from newsfacts.records import (
     Article,
     BatchResult,
@@ -122,8 +123,13 @@ def batch_to_tables(results: BatchResult | Iterable[BatchResult]) -> dict[str, p
     tables["events"] = with_event_cores(tables["events"], stories)
     tables["dyads"] = unsorted_table(schemas["dyads"], count_dyads(stories))
     del entities, stories
+    release_free_memory()
     # each table's unsorted copy goes as its sorted one is made: one table's two copies at once
-    return {name: sort_table(schemas[name], tables.pop(name)) for name in RECORD_TYPES}
+    sorted_tables = {}
+    for name in RECORD_TYPES:
+        sorted_tables[name] = sort_table(schemas[name], tables.pop(name))
+        release_free_memory()
+    return sorted_tables
 
 
 def event_core(event: Event) -> EventCore:

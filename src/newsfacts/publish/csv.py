@@ -42,7 +42,17 @@ def spreadsheet_safe(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-CSV_SLICE_ROWS = 10_000  # rows turned into Python values at a time: memory stays bounded
+# Rows turned into Python values at a time: at most this many, and about this many bytes of
+# Arrow data (articles carry whole bodies: 10,000 of them as values and CSV text took ~150 MB).
+CSV_SLICE_ROWS = 10_000
+CSV_SLICE_BYTES = 4_000_000
+
+
+def slice_rows(table: pa.Table) -> int:
+    """Rows per slice: CSV_SLICE_ROWS, fewer for wide rows (CSV_SLICE_BYTES a slice)."""
+    if table.num_rows == 0:
+        return CSV_SLICE_ROWS
+    return max(1, min(CSV_SLICE_ROWS, CSV_SLICE_BYTES * table.num_rows // max(table.nbytes, 1)))
 
 
 def csv_lines(table: pa.Table, csv_safe: bool = False) -> Iterator[str]:
@@ -51,7 +61,7 @@ def csv_lines(table: pa.Table, csv_safe: bool = False) -> Iterator[str]:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(table.column_names)
-    for batch in table.to_batches(max_chunksize=CSV_SLICE_ROWS):
+    for batch in table.to_batches(max_chunksize=slice_rows(table)):
         for row in batch.to_pylist():
             writer.writerow([spreadsheet_safe(v) if csv_safe and isinstance(v, str)
                              else format_cell(v) for v in row.values()])

@@ -15,6 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from newsfacts.memory import release_free_memory
 from newsfacts.publish import card, changes, croissant, datapackage, plots, report
 from newsfacts.publish.describe import file_facts, release_facts
 from newsfacts.publish.parquet import parquet_table
@@ -42,6 +43,7 @@ def write_metadata(
         validation, f"{context.dataset} {context.version}: validation", folder)
     change_summary = changes.release_changes(schemas, tables, context.previous)
     changes.write_changes(change_summary, folder)
+    release_free_memory()
 
     data_files = [n for n in release_files(folder)
                   if Path(n).suffix in (".csv", ".parquet", ".jsonld")]
@@ -50,6 +52,7 @@ def write_metadata(
     parquet = {name: [n for n in data_files if parquet_table(n) == name] for name in schemas}
     figures = plots.release_plots(tables)
     plots.write_plots(figures, folder)
+    release_free_memory()
     card.write_card(card.dataset_card(schemas, tables, facts, change_summary, figures, parquet,
                                       csv_safe), folder)
 
@@ -64,8 +67,9 @@ def write_metadata(
 
 def check_release(folder: Path) -> list[str]:
     """Validate datapackage.json (frictionless, every row) and croissant.json (mlcroissant)."""
-    return ([f"datapackage.json: {e}" for e in datapackage.check_datapackage(folder)]
-            + [f"croissant.json: {e}" for e in croissant.check_croissant(folder)])
+    errors = [f"datapackage.json: {e}" for e in datapackage.check_datapackage(folder)]
+    release_free_memory()
+    return errors + [f"croissant.json: {e}" for e in croissant.check_croissant(folder)]
 
 
 def metadata_writer(schemas: dict[str, TableSchema], tables: dict[str, pa.Table],
