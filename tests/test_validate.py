@@ -593,6 +593,24 @@ def test_the_gx_context_is_built_once_for_every_table(articles: TableSchema) -> 
     assert after.misses == before.misses and after.hits > before.hits
 
 
+def test_gx_does_not_fingerprint_the_tables(
+    articles: TableSchema, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GX hashes every pandas batch by default, turning each Arrow column into Python objects
+    (4-5x the table); `validate.skip_batch_fingerprints` turns that off."""
+    hashed: list[int] = []
+    real = pd.util.hash_pandas_object
+
+    def counting(obj: Any, *args: Any, **kwargs: Any) -> Any:
+        hashed.append(len(obj))
+        return real(obj, *args, **kwargs)
+
+    monkeypatch.setattr(pd.util, "hash_pandas_object", counting)
+    report = validate_table(articles, _table(articles, [_article(), _full_article()]))
+    assert report.table_ok and not report.row_failures
+    assert hashed == []
+
+
 def test_importing_the_module_does_not_import_great_expectations() -> None:
     code = "import sys, newsfacts.validate; print('great_expectations' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
