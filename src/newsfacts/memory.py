@@ -3,8 +3,8 @@
 Publishing builds, sorts, validates and writes whole tables, and each step frees what the one
 before it made. glibc's malloc keeps freed memory for reuse instead of returning it, so the
 process's resident size climbs from step to step although what it holds does not: at 10,000
-articles, ~200 MB after the tables were sorted (bench/README.md, "Freed memory handed back").
-`malloc_trim` returns the free pages; it changes no data.
+articles, ~200 MB after the tables were sorted (bench/README.md, "Publishing alone at 10k,
+session 10", (b)). `malloc_trim` returns the free pages; it changes no data.
 """
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 
 frictionless checks keys in Python memory: a set of every primary key, and every row of each
 referenced table read as Python objects. At 10,000 articles that put 181 MB on the peak of
-publishing (bench/README.md, "Keys checked by DuckDB"), growing with the release. DuckDB
-checks the same keys within a fixed memory limit, spilling to disk beyond it; frictionless
-still reads every row of every table against its types and constraints
+publishing (bench/README.md, "Publishing alone at 10k, session 10", (d)), growing with the
+release. DuckDB checks the same keys within a fixed memory limit, spilling to disk beyond it;
+frictionless still reads every row of every table against its types and constraints
 (`datapackage.check_datapackage`).
 
 Errors are worded like frictionless's: `<table>: primary-key: …`, `<table>: foreign-key: …`.
@@ -64,10 +64,10 @@ def primary_key_error(db: Any, folder: Path, name: str, resource: dict[str, Any]
     columns = ", ".join(typed(resource, field) for field in key)
     repeated = db.execute(
         f"SELECT {columns}, count(*) AS n FROM {csv_relation(folder, resource)} "
-        f"GROUP BY ALL HAVING n > 1 ORDER BY ALL LIMIT {EXAMPLES + 1}").fetchall()
+        f"GROUP BY ALL HAVING n > 1 ORDER BY ALL LIMIT {EXAMPLES}").fetchall()
     if not repeated:
         return []
-    shown = "; ".join(str(row[:-1]) for row in repeated[:EXAMPLES])
+    shown = "; ".join(str(row[:-1]) for row in repeated)
     return [f"{name}: primary-key: rows repeat the primary key ({', '.join(key)}), e.g. {shown}"]
 
 
