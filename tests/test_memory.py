@@ -25,8 +25,8 @@ def test_free_memory_kept_by_malloc_goes_back_to_the_system() -> None:
     before = resident_mb()
     assert release_free_memory() is True
     after = resident_mb()
+    del kept  # alive until here, so that the heap stayed pinned
     assert before - after > 50, (before, after)
-    assert len(kept) == 4_000
 
 
 def test_without_malloc_trim_nothing_is_done(monkeypatch: pytest.MonkeyPatch) -> None:

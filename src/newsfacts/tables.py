@@ -18,7 +18,7 @@ from newsfacts.duplicates import (
     original_order,
     signature_pairs,
 )
-from newsfacts.extract.entity_merge import facts_table, merge_entity_table
+from newsfacts.extract.entity_merge import facts_table, merge_entity_table, repointed_ids
 from newsfacts.extract.stories import AnyEvent, assign_stories, count_dyads
 from newsfacts.memory import release_free_memory
 from newsfacts.records import (
@@ -107,8 +107,7 @@ def batch_to_tables(results: BatchResult | Iterable[BatchResult]) -> dict[str, p
     del facts
     if duplicate_of:
         link_duplicate_rows(tables, duplicate_of)
-        all_facts = all_facts.filter(pc.invert(pc.is_in(all_facts.column("article_id"),
-                                                         pa.array(list(duplicate_of)))))
+        all_facts = without_articles(all_facts, duplicate_of)
         cores = [e for e in cores if e.article_id not in duplicate_of]
     entities, merged = merge_entity_table(all_facts)
     del all_facts
@@ -160,28 +159,28 @@ def unsorted_table(schema: TableSchema, records: Sequence[Any]) -> pa.Table:
 def link_duplicate_rows(tables: dict[str, pa.Table], duplicate_of: dict[str, str]) -> None:
     """Set `duplicate_of` on the copies' article rows and leave out the copies' mentions,
     quotes and events, in `tables` (what `duplicates.link_duplicates` does to records)."""
-    copies = pa.array(sorted(duplicate_of), pa.string())
     articles = tables["articles"]
     ids = articles.column("article_id").to_pylist()
     index = articles.schema.get_field_index("duplicate_of")
     tables["articles"] = articles.set_column(index, articles.schema.field(index), pa.array(
         [duplicate_of.get(i) for i in ids], articles.schema.field(index).type))
     for name in ("mentions", "quotes", "events"):
-        tables[name] = tables[name].filter(
-            pc.invert(pc.is_in(tables[name].column("article_id"), copies)))
+        tables[name] = without_articles(tables[name], duplicate_of)
 
 
-def replace_values(table: pa.Table, column: str, mapping: dict[str, str]) -> pa.Table:
-    """The table with the values of a string column replaced through `mapping`."""
-    if not mapping or table.num_rows == 0:
+def without_articles(table: pa.Table, article_ids: Iterable[str]) -> pa.Table:
+    """The rows of `table` whose article_id is not one of `article_ids`."""
+    ids = pa.array(sorted(article_ids), pa.string())
+    return table.filter(pc.invert(pc.is_in(table.column("article_id"), ids)))
+
+
+def replace_values(table: pa.Table, column: str, merged: dict[str, str]) -> pa.Table:
+    """The table with the merged-away entity ids of a column replaced by the merged ones."""
+    if not merged or table.num_rows == 0:
         return table
-    old = pa.array(list(mapping), pa.string())
-    new = pa.array(list(mapping.values()), pa.string())
-    values = table.column(column)
-    position = pc.index_in(values, value_set=old)
-    replaced = pc.if_else(pc.is_null(position), values, pc.take(new, position))
     index = table.schema.get_field_index(column)
-    return table.set_column(index, table.schema.field(index), replaced)
+    return table.set_column(index, table.schema.field(index),
+                            repointed_ids(table.column(column), merged))
 
 
 def repoint_event(event: AnyEvent, merged: dict[str, str],

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -44,9 +45,11 @@ def key_errors(folder: Path, descriptor: dict[str, Any]) -> list[str]:
                                     "temp_directory": spill})
         try:
             for name, resource in tables.items():
-                for check in (primary_key_error, foreign_key_errors):
+                checks = (partial(primary_key_error, db, folder, resource),
+                          partial(foreign_key_errors, db, folder, resource, tables))
+                for check in checks:
                     try:
-                        errors += check(db, folder, name, resource, tables)
+                        errors += check()
                     except (duckdb.Error, LookupError) as error:
                         first_line = str(error).splitlines()[0]
                         errors.append(f"{name}: key-error: cannot check keys: {first_line}")
@@ -55,9 +58,9 @@ def key_errors(folder: Path, descriptor: dict[str, Any]) -> list[str]:
     return errors
 
 
-def primary_key_error(db: Any, folder: Path, name: str, resource: dict[str, Any],
-                      tables: dict[str, dict[str, Any]]) -> list[str]:
+def primary_key_error(db: Any, folder: Path, resource: dict[str, Any]) -> list[str]:
     """One error naming a few repeated primary keys, if any row repeats one."""
+    name = resource["name"]
     key = as_fields(resource["schema"].get("primaryKey"))
     if not key:
         return []
@@ -71,9 +74,10 @@ def primary_key_error(db: Any, folder: Path, name: str, resource: dict[str, Any]
     return [f"{name}: primary-key: rows repeat the primary key ({', '.join(key)}), e.g. {shown}"]
 
 
-def foreign_key_errors(db: Any, folder: Path, name: str, resource: dict[str, Any],
+def foreign_key_errors(db: Any, folder: Path, resource: dict[str, Any],
                        tables: dict[str, dict[str, Any]]) -> list[str]:
     """One error per foreign key that some row breaks: its value matches no referenced row."""
+    name = resource["name"]
     errors: list[str] = []
     for foreign in resource["schema"].get("foreignKeys", []):
         fields = as_fields(foreign["fields"])
